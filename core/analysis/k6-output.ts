@@ -1,0 +1,163 @@
+// Decoding k6's per-sample output, one line at a time, in either of k6's file formats:
+//   --out csv=…   (what Gauntlet writes: about a quarter of the JSON size; timestamps in µs via
+//                  K6_CSV_TIME_FORMAT=unix_micro; the decision id in the metadata column)
+//   --out json=…  (NDJSON: one Metric line per metric, then one Point line per sample)
+// Both decoders fill the same reusable `K6Point` (no allocation per line on the hot path) and skip
+// metrics nobody asked for before parsing the rest of the line. A malformed line throws with its
+// line number; the caller decides that the run cannot be judged.
+import { GauntletError } from "../errors.ts";
+
+export interface K6Point {
+  metric: string;
+  /** Sample time, ms since the UNIX epoch. */
+  timeMs: number;
+  value: number;
+  scenario: string;
+  status: string;
+  check: string;
+  /** From k6 metadata (`exec.vu.metrics.metadata.decision_id`), "" when absent. */
+  decisionId: string;
+}
+
+export type LineDecoder = (line: string, lineNumber: number, point: K6Point) => boolean;
+
+function invalid(file: string, lineNumber: number, what: string): GauntletError {
+  return new GauntletError("GAUNTLET_K6_OUTPUT_INVALID", `${file}: line ${lineNumber}: ${what}`);
+}
+
+/** CSV: the header line names the columns; afterwards a line yields a point if its metric is wanted. */
+export function csvDecoder(file: string, header: string, wanted: ReadonlySet<string>): LineDecoder {
+  const columns = header.split(",");
+  const index = (name: string) => columns.indexOf(name);
+  const at = {
+    time: index("timestamp"),
+    value: index("metric_value"),
+    scenario: index("scenario"),
+    status: index("status"),
+    check: index("check"),
+    metadata: index("metadata"),
+  };
+  if (columns[0] !== "metric_name" || at.time < 0 || at.value < 0) {
+    throw invalid(file, 1, `not a k6 CSV header (got "${header.slice(0, 80)}")`);
+  }
+  const fields: string[] = [];
+  return (line, lineNumber, point) => {
+    const comma = line.indexOf(",");
+    const metric = comma > 0 ? line.slice(0, comma) : line;
+    if (!wanted.has(metric)) {
+      if (comma < 0) throw invalid(file, lineNumber, "no columns");
+      return false;
+    }
+    splitCsv(line, fields);
+    if (fields.length !== columns.length) {
+      throw invalid(file, lineNumber, `expected ${columns.length} columns, found ${fields.length}`);
+    }
+    const time = Number(fields[at.time]);
+    const value = Number(fields[at.value]);
+    if (!Number.isFinite(time) || !Number.isFinite(value)) {
+      throw invalid(file, lineNumber, `timestamp and metric_value must be numbers (got "${fields[at.time]}", "${fields[at.value]}")`);
+    }
+    point.metric = metric;
+    // unix_micro is 16 digits; plain `unix` (seconds) is 10: accept both.
+    point.timeMs = time > 1e14 ? time / 1000 : time * 1000;
+    point.value = value;
+    point.scenario = at.scenario >= 0 ? fields[at.scenario]! : "";
+    point.status = at.status >= 0 ? fields[at.status]! : "";
+    point.check = at.check >= 0 ? fields[at.check]! : "";
+    point.decisionId = at.metadata >= 0 ? metadataValue(fields[at.metadata]!, "decision_id") : "";
+    return true;
+  };
+}
+
+/** Split one CSV line into `out`, honouring double quotes (k6 quotes fields with commas). */
+function splitCsv(line: string, out: string[]): void {
+  out.length = 0;
+  if (line.indexOf('"') === -1) {
+    let start = 0;
+    for (let i = line.indexOf(","); i !== -1; i = line.indexOf(",", start)) {
+      out.push(line.slice(start, i));
+      start = i + 1;
+    }
+    out.push(line.slice(start));
+    return;
+  }
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") out.push(field), (field = "");
+    else field += c;
+  }
+  out.push(field);
+}
+
+/** k6 writes metadata as `key=value&key2=value2`. */
+function metadataValue(metadata: string, key: string): string {
+  if (!metadata) return "";
+  for (const pair of metadata.split("&")) {
+    if (pair.length > key.length && pair.startsWith(key) && pair[key.length] === "=") return pair.slice(key.length + 1);
+  }
+  return "";
+}
+
+interface JsonPoint {
+  type?: string;
+  metric?: string;
+  data?: { time?: string; value?: number; tags?: Record<string, string> | null; metadata?: Record<string, string> | null };
+}
+
+const JSON_POINT_PREFIX = '{"metric":"';
+
+/** JSON: `{"metric":"<name>","type":"Point",...}` lines; Metric definition lines are skipped. */
+export function jsonDecoder(file: string, wanted: ReadonlySet<string>): LineDecoder {
+  return (line, lineNumber, point) => {
+    if (line.startsWith(JSON_POINT_PREFIX)) {
+      const end = line.indexOf('"', JSON_POINT_PREFIX.length);
+      if (!wanted.has(line.slice(JSON_POINT_PREFIX.length, end))) return false;
+    } else if (line.startsWith('{"type":"Metric"')) {
+      return false;
+    }
+    let parsed: JsonPoint;
+    try {
+      parsed = JSON.parse(line) as JsonPoint;
+    } catch {
+      throw invalid(file, lineNumber, "not valid JSON");
+    }
+    if (parsed.type !== "Point" || typeof parsed.metric !== "string") return false;
+    if (!wanted.has(parsed.metric)) return false;
+    const data = parsed.data;
+    if (!data || typeof data.time !== "string" || typeof data.value !== "number") {
+      throw invalid(file, lineNumber, "a Point needs data.time (string) and data.value (number)");
+    }
+    const timeMs = parseRfc3339Ms(data.time);
+    if (!Number.isFinite(timeMs)) throw invalid(file, lineNumber, `data.time is not RFC 3339 (got "${data.time}")`);
+    point.metric = parsed.metric;
+    point.timeMs = timeMs;
+    point.value = data.value;
+    point.scenario = data.tags?.scenario ?? "";
+    point.status = data.tags?.status ?? "";
+    point.check = data.tags?.check ?? "";
+    point.decisionId = data.metadata?.decision_id ?? "";
+    return true;
+  };
+}
+
+/** Date.parse keeps milliseconds only; k6 writes nanoseconds. Keep the sub-millisecond part. */
+export function parseRfc3339Ms(text: string): number {
+  const dot = text.indexOf(".");
+  if (dot === -1) return Date.parse(text);
+  let end = dot + 1;
+  while (end < text.length && text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57) end++;
+  const whole = Date.parse(text.slice(0, dot) + text.slice(end));
+  const fraction = Number(`0${text.slice(dot, end)}`);
+  return whole + fraction * 1000;
+}
+
+export function emptyPoint(): K6Point {
+  return { metric: "", timeMs: 0, value: 0, scenario: "", status: "", check: "", decisionId: "" };
+}

@@ -1,0 +1,179 @@
+// Everything the gates need from k6's samples, accumulated in one pass in bounded memory:
+// an overall latency histogram, time windows (each with its own small histogram, error and drop
+// counts) whose width doubles whenever there are too many — so a 10-hour run costs the same memory
+// as a 10-minute one — and a bitset of the decision ids k6 saw answered.
+import * as hdr from "hdr-histogram-js";
+import type { K6Point } from "./k6-output.ts";
+import { LatencyHistogram } from "./latency-histogram.ts";
+
+export const DIGEST_METRICS = new Set(["http_req_duration", "http_req_failed", "dropped_iterations", "checks"]);
+
+const MAX_WINDOWS = 128;
+
+/** Per-window histograms are coarser (2 significant digits, 1%): they feed charts and window comparisons. */
+function windowHistogram(): hdr.Histogram {
+  return hdr.build({ bitBucketSize: 32, lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 2, useWebAssembly: false });
+}
+
+export interface Window {
+  startMs: number;
+  requests: number;
+  failed: number;
+  dropped: number;
+  histogram: hdr.Histogram;
+}
+
+export interface WindowSummary {
+  /** Seconds since the first sample. */
+  t: number;
+  seconds: number;
+  requests: number;
+  failed: number;
+  dropped: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+}
+
+export class RunDigest {
+  readonly latency = new LatencyHistogram();
+  requests = 0;
+  failed = 0;
+  dropped = 0;
+  checksPassed = 0;
+  checksFailed = 0;
+  firstMs = Number.NaN;
+  lastMs = Number.NaN;
+  windowMs = 1000;
+  readonly windows: Window[] = [];
+  private ids = new Uint8Array(1 << 14);
+  private maxId = -1;
+  nonNumericIds = 0;
+
+  /** @param scenario only samples tagged with this k6 scenario count (setup/teardown do not). */
+  constructor(readonly scenario: string) {}
+
+  add(point: K6Point): void {
+    if (point.metric === "dropped_iterations") {
+      // Dropped iterations never started, so they carry the scenario but no request.
+      if (point.scenario && point.scenario !== this.scenario) return;
+      this.dropped += point.value;
+      this.window(point.timeMs).dropped += point.value;
+      return;
+    }
+    if (point.scenario !== this.scenario) return;
+    switch (point.metric) {
+      case "http_req_duration": {
+        this.requests++;
+        this.latency.record(point.value);
+        const window = this.window(point.timeMs);
+        window.requests++;
+        window.histogram.recordValue(Math.max(1, Math.round(point.value * 1000)));
+        if (point.decisionId) this.markId(point.decisionId);
+        break;
+      }
+      case "http_req_failed":
+        if (point.value !== 0) {
+          this.failed++;
+          this.window(point.timeMs).failed++;
+        }
+        break;
+      case "checks":
+        if (point.value !== 0) this.checksPassed++;
+        else this.checksFailed++;
+        break;
+    }
+  }
+
+  private window(timeMs: number): Window {
+    if (Number.isNaN(this.firstMs)) this.firstMs = timeMs;
+    if (!(timeMs <= this.lastMs)) this.lastMs = timeMs;
+    const index = Math.max(0, Math.floor((timeMs - this.firstMs) / this.windowMs));
+    if (index >= MAX_WINDOWS) {
+      this.mergePairs();
+      return this.window(timeMs);
+    }
+    while (this.windows.length <= index) {
+      this.windows.push({ startMs: this.firstMs + this.windows.length * this.windowMs, requests: 0, failed: 0, dropped: 0, histogram: windowHistogram() });
+    }
+    return this.windows[index]!;
+  }
+
+  /** Halve the number of windows by merging neighbours; the width doubles. */
+  private mergePairs(): void {
+    const merged: Window[] = [];
+    for (let i = 0; i < this.windows.length; i += 2) {
+      const a = this.windows[i]!;
+      const b = this.windows[i + 1];
+      if (b) {
+        a.requests += b.requests;
+        a.failed += b.failed;
+        a.dropped += b.dropped;
+        a.histogram.add(b.histogram);
+      }
+      merged.push(a);
+    }
+    this.windows.length = 0;
+    this.windows.push(...merged);
+    this.windowMs *= 2;
+  }
+
+  private markId(id: string): void {
+    const n = Number(id);
+    if (!Number.isInteger(n) || n < 0) {
+      this.nonNumericIds++;
+      return;
+    }
+    if (n >= this.ids.length * 8) {
+      const grown = new Uint8Array(Math.max(this.ids.length * 2, (n >> 3) + 1));
+      grown.set(this.ids);
+      this.ids = grown;
+    }
+    this.ids[n >> 3]! |= 1 << (n & 7);
+    if (n > this.maxId) this.maxId = n;
+  }
+
+  /** Decision ids k6 saw answered (numeric ids only). */
+  hasDecision(id: number): boolean {
+    return id >= 0 && id <= this.maxId && (this.ids[id >> 3]! & (1 << (id & 7))) !== 0;
+  }
+
+  decisionIdsSeen(): number {
+    let count = 0;
+    for (const byte of this.ids) {
+      let b = byte;
+      while (b) {
+        b &= b - 1;
+        count++;
+      }
+    }
+    return count;
+  }
+
+  get durationSeconds(): number {
+    return Number.isNaN(this.firstMs) ? 0 : (this.lastMs - this.firstMs) / 1000;
+  }
+
+  /** Latency histogram over [fromS, toS) seconds since the first sample, merged from windows. */
+  histogramBetween(fromS: number, toS: number): hdr.Histogram {
+    const result = windowHistogram();
+    for (const window of this.windows) {
+      const t = (window.startMs - this.firstMs) / 1000;
+      if (t >= fromS - 1e-9 && t + this.windowMs / 1000 <= toS + 1e-9) result.add(window.histogram);
+    }
+    return result;
+  }
+
+  windowSummaries(): WindowSummary[] {
+    return this.windows.map((window) => ({
+      t: (window.startMs - this.firstMs) / 1000,
+      seconds: this.windowMs / 1000,
+      requests: window.requests,
+      failed: window.failed,
+      dropped: window.dropped,
+      p50Ms: window.requests ? window.histogram.getValueAtPercentile(50) / 1000 : Number.NaN,
+      p95Ms: window.requests ? window.histogram.getValueAtPercentile(95) / 1000 : Number.NaN,
+      p99Ms: window.requests ? window.histogram.getValueAtPercentile(99) / 1000 : Number.NaN,
+    }));
+  }
+}

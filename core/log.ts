@@ -1,0 +1,45 @@
+// A small logger for the CLI and orchestrator. Everything it writes goes through `redact`, so a
+// connection string with a password never reaches a terminal, a log file or a report.
+import { appendFileSync } from "node:fs";
+
+const SECRET_PATTERNS: Array<[RegExp, string]> = [
+  // scheme://user:password@host  →  scheme://user:***@host
+  [/(\b[a-z][a-z0-9+.-]*:\/\/[^:/\s@]+:)[^@\s]+@/gi, "$1***@"],
+  // password=..., PGPASSWORD=..., "password":"..."
+  [/((?:pg)?password"?\s*[=:]\s*"?)[^"\s&,]+/gi, "$1***"],
+];
+
+export function redact(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
+  return out;
+}
+
+type Level = "debug" | "info" | "warn" | "error";
+const ORDER: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+let threshold: Level = (process.env.GAUNTLET_LOG_LEVEL as Level | undefined) ?? "info";
+let logFile: string | undefined;
+
+export function setLogLevel(level: Level): void {
+  threshold = level;
+}
+
+/** Mirror every line (all levels) into a file, e.g. runs/<id>/gauntlet.log. */
+export function setLogFile(path: string | undefined): void {
+  logFile = path;
+}
+
+function write(level: Level, message: string): void {
+  const line = redact(message);
+  if (logFile) appendFileSync(logFile, `${new Date().toISOString()} ${level.padEnd(5)} ${line}\n`);
+  if (ORDER[level] < ORDER[threshold]) return;
+  process.stderr.write(level === "info" ? `${line}\n` : `${level}: ${line}\n`);
+}
+
+export const log = {
+  debug: (message: string) => write("debug", message),
+  info: (message: string) => write("info", message),
+  warn: (message: string) => write("warn", message),
+  error: (message: string) => write("error", message),
+};

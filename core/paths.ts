@@ -1,0 +1,26 @@
+// Where things live: the repository root, the tool cache (outside the clone, so a fresh clone on
+// the same machine reuses binaries that take minutes to build) and the runs folder.
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+export function cacheDir(): string {
+  if (process.env.GAUNTLET_CACHE_DIR) return resolve(process.env.GAUNTLET_CACHE_DIR);
+  const base = process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache");
+  return join(base, "gauntlet");
+}
+
+export function runsDir(): string {
+  return resolve(process.env.GAUNTLET_RUNS_DIR ?? join(REPO_ROOT, "runs"));
+}
+
+/** The bundled k6 scripts (esbuild output). */
+export function k6ScriptPath(name: string): string {
+  return join(REPO_ROOT, "dist", "k6", `${name}.js`);
+}
+
+export function repoPath(...parts: string[]): string {
+  return join(REPO_ROOT, ...parts);
+}

@@ -1,0 +1,41 @@
+// The plan: the one JSON value the Node side hands to a k6 script. The Node side builds it from
+// validated config (zod); the k6 side trusts it and imports these types only (`import type`), so
+// nothing from Node ever reaches k6's VM.
+
+/** Gate thresholds k6 can judge on its own (so a plain `k6 run` exits 99 when they fail). */
+export interface K6Thresholds {
+  p99Ms: number;
+  p95Ms: number;
+  meanMs: number;
+  /** Fraction, e.g. 0.01 for 1%. */
+  maxErrorRate: number;
+  maxDroppedIterations: number;
+}
+
+export interface FloodPlan {
+  scenario: "decision-flood";
+  runId: string;
+  targetUrl: string;
+  symbol: string;
+  /** Decisions per second (constant-arrival-rate: the open model). */
+  rate: number;
+  durationSeconds: number;
+  preAllocatedVUs: number;
+  maxVUs: number;
+  requestTimeoutMs: number;
+  thresholds: K6Thresholds;
+}
+
+/** What `k6 run dist/k6/flood.js` uses without Gauntlet: the sandbox started by `gauntlet sandbox up`. */
+export const DEFAULT_FLOOD_PLAN: FloodPlan = {
+  scenario: "decision-flood",
+  runId: "standalone",
+  targetUrl: "http://127.0.0.1:7300",
+  symbol: "AAPL",
+  rate: 1000,
+  durationSeconds: 60,
+  preAllocatedVUs: 50,
+  maxVUs: 400,
+  requestTimeoutMs: 2000,
+  thresholds: { p99Ms: 15, p95Ms: 10, meanMs: 5, maxErrorRate: 0.01, maxDroppedIterations: 60 },
+};

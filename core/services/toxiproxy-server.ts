@@ -1,0 +1,23 @@
+// The run's own toxiproxy-server on a private loopback port.
+import { join } from "node:path";
+import { mkdirSync } from "node:fs";
+import { startProcess, waitUntilReady, type ManagedProcess } from "./child-process.ts";
+
+export interface ToxiproxyInstance {
+  port: number;
+  apiUrl: string;
+  process: ManagedProcess;
+}
+
+export async function startToxiproxy(binary: string, dir: string, port: number): Promise<ToxiproxyInstance> {
+  mkdirSync(dir, { recursive: true });
+  const managed = startProcess({
+    name: "toxiproxy",
+    command: binary,
+    args: ["-host", "127.0.0.1", "-port", String(port)],
+    logFile: join(dir, "toxiproxy.log"),
+  });
+  const apiUrl = `http://127.0.0.1:${port}`;
+  await waitUntilReady(managed, async () => (await fetch(`${apiUrl}/version`)).ok);
+  return { port, apiUrl, process: managed };
+}

@@ -1,0 +1,69 @@
+// Switchable seeded faults. Each is a small, realistic bug that a specific gate must catch; the
+// self-test runs the matrix (fault → gate that must fail) and the correct governor must pass all.
+//
+//   slow-path         under load, an expensive synchronous check runs per decision  → latency P99/P95/mean
+//   history-scan      every decision re-scans all past decisions (cost grows)         → first/last-window degradation
+//   event-loop-stall  a periodic 1.5 s synchronous stall (think: a huge JSON dump)    → dropped iterations
+//   error-burst       2% of decisions fail with HTTP 500                              → error rate
+//   memory-leak       every decision's request is retained forever                    → memory growth
+//   stalled-exporter  (exporter) stops draining the event list after 5 s             → Redis backlog, pipeline latency
+import type { FaultName } from "../config.ts";
+
+export class Faults {
+  private readonly active: Set<FaultName>;
+  private readonly arrivals: number[] = [];
+  private readonly history: Array<{ latency: number; verdict: string }> = [];
+  private readonly leaked: Buffer[] = [];
+  private stallTimer: NodeJS.Timeout | undefined;
+  private decisions = 0;
+
+  constructor(faults: readonly FaultName[]) {
+    this.active = new Set(faults);
+    if (this.active.has("event-loop-stall")) {
+      this.stallTimer = setInterval(() => spin(1500), 5000);
+      this.stallTimer.unref();
+    }
+  }
+
+  has(fault: FaultName): boolean {
+    return this.active.has(fault);
+  }
+
+  list(): FaultName[] {
+    return [...this.active];
+  }
+
+  /** Runs inside the decision path, before the risk filter. */
+  onDecision(now: number, body: Buffer): void {
+    this.decisions++;
+    if (this.active.has("slow-path")) {
+      // "Under load": more than 300 decisions in the last second.
+      this.arrivals.push(now);
+      while (this.arrivals.length > 0 && this.arrivals[0]! < now - 1000) this.arrivals.shift();
+      if (this.arrivals.length > 300) spin(0.9);
+    }
+    if (this.active.has("history-scan")) {
+      let worst = 0;
+      for (const past of this.history) if (past.latency > worst && past.verdict !== "x") worst = past.latency;
+      for (const past of this.history) if (past.latency * 0.5 > worst) worst = past.latency;
+      this.history.push({ latency: worst + (this.decisions % 7), verdict: "approved" });
+    }
+    if (this.active.has("memory-leak")) this.leaked.push(Buffer.concat([body, Buffer.alloc(2048, 1)]));
+  }
+
+  /** True when this decision should fail with HTTP 500. */
+  failsThisDecision(): boolean {
+    return this.active.has("error-burst") && this.decisions % 50 === 0;
+  }
+
+  stop(): void {
+    if (this.stallTimer) clearInterval(this.stallTimer);
+  }
+}
+
+function spin(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // busy: this is the fault
+  }
+}

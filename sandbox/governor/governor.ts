@@ -1,0 +1,193 @@
+// The reference risk governor: one decision = policy inference + risk filter + (maybe) an order.
+// The answer never waits on Redis, PostgreSQL or the venue: those are written behind the decision
+// path, so their faults show up as backlog and recovery, not as lost answers.
+import type { FaultName, Limits } from "../config.ts";
+import type { FillMessage } from "../wire.ts";
+import { BrokerLink } from "./broker-link.ts";
+import { Faults } from "./faults.ts";
+import { HotState } from "./hot-state.ts";
+import { Ledger } from "./ledger.ts";
+import { MarketDataFeed } from "./market-data-feed.ts";
+import { PolicyNetwork } from "./policy-network.ts";
+import { Portfolio } from "./portfolio.ts";
+import { applyRiskFilter, type Verdict } from "./risk-filter.ts";
+
+export const OBSERVATION_SIZE = 16;
+
+/** USD the policy proposes per action, before the network's confidence scales it. */
+const ACTION_USD = [-50, -25, 0, 25, 50] as const;
+
+export interface DecisionRequest {
+  id: string;
+  ts: number;
+  symbol: string;
+  action: number;
+  obs: number[];
+}
+
+export interface DecisionResponse {
+  id: string;
+  verdict: Verdict;
+  increment: number;
+  orderId?: string;
+  reason: string;
+  marketDataAgeMs: number;
+  brokerConnected: boolean;
+}
+
+export interface GovernorOptions {
+  brokerAddress: string;
+  marketDataAddress: string;
+  redisUrl: string;
+  postgresUrl: string;
+  staleDataMs: number;
+  seed: number;
+  limits: Limits;
+  faults: readonly FaultName[];
+}
+
+export class Governor {
+  readonly policy: PolicyNetwork;
+  readonly marketData: MarketDataFeed;
+  readonly broker: BrokerLink;
+  readonly hotState: HotState;
+  readonly ledger: Ledger;
+  readonly faults: Faults;
+  portfolio: Portfolio;
+  paused = false;
+  pauseReason = "";
+  private orderSeq = 0;
+
+  constructor(private readonly options: GovernorOptions) {
+    this.policy = new PolicyNetwork(OBSERVATION_SIZE, 32, options.seed);
+    this.portfolio = new Portfolio(options.limits.capitalUsd);
+    this.faults = new Faults(options.faults);
+    this.hotState = new HotState(options.redisUrl);
+    this.ledger = new Ledger(options.postgresUrl);
+    this.marketData = new MarketDataFeed(options.marketDataAddress);
+    this.marketData.onTick(() => this.portfolio.mark(this.marketData.mid()));
+    this.broker = new BrokerLink(options.brokerAddress, {
+      onAck: (ack) => this.ledger.orderUpdate({ clientOrderId: ack.clientOrderId, status: "acked", filledQty: 0, reason: "" }),
+      onFill: (fill) => this.onFill(fill),
+      onReject: (reject) => {
+        this.portfolio.reject(reject.clientOrderId, reject.reason);
+        this.ledger.orderUpdate({ clientOrderId: reject.clientOrderId, status: "rejected", filledQty: 0, reason: reject.reason });
+        this.hotState.portfolio(this.portfolio.snapshot());
+      },
+      onSent: (order) => {
+        this.hotState.dequeueOrder(order.clientOrderId);
+        this.ledger.orderUpdate({ clientOrderId: order.clientOrderId, status: "sent", filledQty: 0, reason: "" });
+      },
+      onConnectionChange: () => undefined,
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.ledger.migrate();
+    this.marketData.start();
+    this.broker.start();
+  }
+
+  decide(request: DecisionRequest, body: Buffer, arrivedAt: number): DecisionResponse {
+    this.faults.onDecision(arrivedAt, body);
+    const probabilities = this.policy.infer(request.obs);
+    // The network's confidence in the proposed action scales its size between 50% and 100%.
+    const desiredUsd = ACTION_USD[request.action]! * (0.5 + 0.5 * probabilities[request.action]!);
+    const mid = this.marketData.mid();
+    const now = Date.now();
+    const dataAgeMs = this.marketData.ageMs(now);
+    const risk = applyRiskFilter(
+      {
+        desiredUsd,
+        mid,
+        dataAgeMs,
+        staleDataMs: this.options.staleDataMs,
+        exposureShares: this.portfolio.exposureShares(),
+        turnoverUsd: this.portfolio.turnoverUsd,
+        equityUsd: this.portfolio.equityUsd(mid),
+        peakEquityUsd: this.portfolio.peakEquityUsd,
+        paused: this.paused,
+      },
+      this.options.limits,
+    );
+    this.portfolio.counters.decisions++;
+    let orderId: string | undefined;
+    if (risk.shares !== 0 && mid !== undefined) orderId = this.placeOrder(request.id, risk.shares, mid);
+    const response: DecisionResponse = {
+      id: request.id,
+      verdict: risk.verdict,
+      increment: risk.shares,
+      reason: risk.reason,
+      marketDataAgeMs: Number.isFinite(dataAgeMs) ? dataAgeMs : -1,
+      brokerConnected: this.broker.connected,
+    };
+    if (orderId) response.orderId = orderId;
+    return response;
+  }
+
+  /** Book-keeping after the answer is on its way: ledger row and metrics event. */
+  record(request: DecisionRequest, response: DecisionResponse, arrivedAtWall: number, latencyMs: number): void {
+    this.ledger.decision({
+      id: request.id,
+      ts: arrivedAtWall,
+      action: request.action,
+      verdict: response.verdict,
+      shares: response.increment,
+      reason: response.reason,
+      latencyUs: Math.round(latencyMs * 1000),
+      orderId: response.orderId ?? null,
+    });
+    this.hotState.event(arrivedAtWall, latencyMs, response.verdict);
+    this.hotState.portfolio(this.portfolio.snapshot());
+  }
+
+  private placeOrder(decisionId: string, shares: number, mid: number): string {
+    const clientOrderId = `O${++this.orderSeq}`;
+    const side = shares > 0 ? "buy" : "sell";
+    const qty = Math.abs(shares);
+    const createdAt = Date.now();
+    this.portfolio.openOrder(
+      { clientOrderId, decisionId, side, qty, status: "queued", filledQty: 0, reason: "", createdAt },
+      mid,
+    );
+    this.ledger.order({ clientOrderId, decisionId, side, qty, createdAt });
+    if (!this.broker.connected) this.hotState.queueOrder(clientOrderId);
+    this.broker.submit({ type: "order", clientOrderId, side, qty, sentAt: createdAt });
+    return clientOrderId;
+  }
+
+  private onFill(fill: FillMessage): void {
+    this.portfolio.applyFill(fill);
+    this.portfolio.mark(this.marketData.mid());
+    this.ledger.fill({
+      fillId: fill.fillId, seq: fill.seq, clientOrderId: fill.clientOrderId, side: fill.side,
+      qty: fill.qty, price: fill.price, fee: fill.fee, at: fill.at,
+    });
+    this.ledger.orderUpdate({ clientOrderId: fill.clientOrderId, status: "filled", filledQty: fill.qty, reason: "" });
+    this.hotState.portfolio(this.portfolio.snapshot());
+  }
+
+  async setPaused(paused: boolean, reason: string): Promise<void> {
+    this.paused = paused;
+    this.pauseReason = paused ? reason : "";
+    await this.hotState.setPaused(paused, reason);
+  }
+
+  /** Shadow-only: forget everything (state, Redis keys, ledger rows). */
+  async reset(): Promise<void> {
+    this.portfolio = new Portfolio(this.options.limits.capitalUsd);
+    this.paused = false;
+    this.pauseReason = "";
+    await this.hotState.reset();
+    await this.ledger.reset();
+    this.hotState.portfolio(this.portfolio.snapshot());
+  }
+
+  async close(): Promise<void> {
+    this.faults.stop();
+    this.broker.stop();
+    this.marketData.stop();
+    await this.ledger.close();
+    await this.hotState.close();
+  }
+}

@@ -1,0 +1,58 @@
+// A TCP client that keeps reconnecting: the governor's links to the venue (orders, market data)
+// both go through Toxiproxy, which may cut them at any moment.
+import { connect, type Socket } from "node:net";
+import { onLines } from "../wire.ts";
+
+export interface LinkEvents {
+  onConnect(socket: Socket): void;
+  onLine(line: string): void;
+  onDisconnect(): void;
+}
+
+export class TcpLink {
+  private socket: Socket | undefined;
+  private stopped = false;
+  connected = false;
+  connects = 0;
+
+  constructor(
+    private readonly address: string,
+    private readonly events: LinkEvents,
+    private readonly retryMs = 100,
+  ) {}
+
+  start(): void {
+    const [host, port] = splitAddress(this.address);
+    const socket = connect({ host, port, noDelay: true });
+    this.socket = socket;
+    socket.on("connect", () => {
+      this.connected = true;
+      this.connects++;
+      this.events.onConnect(socket);
+    });
+    onLines(socket, (line) => this.events.onLine(line));
+    socket.on("error", () => socket.destroy());
+    socket.on("close", () => {
+      const wasConnected = this.connected;
+      this.connected = false;
+      this.socket = undefined;
+      if (wasConnected) this.events.onDisconnect();
+      if (!this.stopped) setTimeout(() => this.start(), this.retryMs).unref();
+    });
+  }
+
+  write(line: string): boolean {
+    if (!this.connected || !this.socket) return false;
+    return this.socket.write(line);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.socket?.destroy();
+  }
+}
+
+export function splitAddress(address: string): [string, number] {
+  const index = address.lastIndexOf(":");
+  return [address.slice(0, index), Number(address.slice(index + 1))];
+}
