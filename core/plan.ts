@@ -20,6 +20,11 @@ export interface FloodPlan {
   /** Decisions per second (constant-arrival-rate: the open model). */
   rate: number;
   durationSeconds: number;
+  /**
+   * A ramp from 10% to 100% of the rate before the measured flood (its own k6 scenario, "warmup",
+   * whose samples no gate reads): JIT compilation, connection pools and heap sizing settle first.
+   */
+  warmupSeconds: number;
   preAllocatedVUs: number;
   maxVUs: number;
   requestTimeoutMs: number;
@@ -34,7 +39,8 @@ export const DEFAULT_FLOOD_PLAN: FloodPlan = {
   symbol: "AAPL",
   rate: 1000,
   durationSeconds: 60,
-  preAllocatedVUs: 50,
+  warmupSeconds: 10,
+  preAllocatedVUs: 100,
   maxVUs: 400,
   requestTimeoutMs: 2000,
   thresholds: { p99Ms: 15, p95Ms: 10, meanMs: 5, maxErrorRate: 0.01, maxDroppedIterations: 60 },

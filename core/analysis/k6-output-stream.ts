@@ -91,7 +91,7 @@ export class K6OutputFollower {
     return this.sink.digest;
   }
 
-  start(intervalMs = 250): void {
+  start(intervalMs = 100): void {
     this.timer = setInterval(() => this.poll(), intervalMs);
   }
 

@@ -49,6 +49,10 @@ export class RunDigest {
   private ids = new Uint8Array(1 << 14);
   private maxId = -1;
   nonNumericIds = 0;
+  /** Live listeners (Gauntlet's :8000 metrics). */
+  onLatency: ((ms: number) => void) | undefined;
+  onFailure: (() => void) | undefined;
+  onDropped: ((count: number) => void) | undefined;
 
   /** @param scenario only samples tagged with this k6 scenario count (setup/teardown do not). */
   constructor(readonly scenario: string) {}
@@ -59,6 +63,7 @@ export class RunDigest {
       if (point.scenario && point.scenario !== this.scenario) return;
       this.dropped += point.value;
       this.window(point.timeMs).dropped += point.value;
+      this.onDropped?.(point.value);
       return;
     }
     if (point.scenario !== this.scenario) return;
@@ -70,12 +75,14 @@ export class RunDigest {
         window.requests++;
         window.histogram.recordValue(Math.max(1, Math.round(point.value * 1000)));
         if (point.decisionId) this.markId(point.decisionId);
+        this.onLatency?.(point.value);
         break;
       }
       case "http_req_failed":
         if (point.value !== 0) {
           this.failed++;
           this.window(point.timeMs).failed++;
+          this.onFailure?.();
         }
         break;
       case "checks":
@@ -162,6 +169,13 @@ export class RunDigest {
       if (t >= fromS - 1e-9 && t + this.windowMs / 1000 <= toS + 1e-9) result.add(window.histogram);
     }
     return result;
+  }
+
+  /** P99 over the windows that start in the last `seconds` (live view). */
+  recentP99Ms(seconds: number): number {
+    const recent = windowHistogram();
+    for (const window of this.windows) if (window.startMs >= this.lastMs - seconds * 1000) recent.add(window.histogram);
+    return recent.totalCount === 0 ? Number.NaN : recent.getValueAtPercentile(99) / 1000;
   }
 
   windowSummaries(): WindowSummary[] {

@@ -3,7 +3,7 @@
 // them; their pids are also written to the run folder so a later start can clean up after an
 // orchestrator that was killed outright (see core/services/leftovers.ts).
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
-import { openSync, closeSync } from "node:fs";
+import { closeSync, fchownSync, openSync } from "node:fs";
 import { GauntletError } from "../errors.ts";
 import { log } from "../log.ts";
 
@@ -32,14 +32,20 @@ export interface StartOptions {
   cwd?: string;
   /** Signal for a graceful stop; PostgreSQL prefers SIGINT (fast shutdown). */
   stopSignal?: NodeJS.Signals;
+  /** Run as another user (root only): PostgreSQL refuses to run as root. */
+  uid?: number;
+  gid?: number;
 }
 
 export function startProcess(options: StartOptions): ManagedProcess {
   const fd = openSync(options.logFile, "a");
+  if (options.uid !== undefined) fchownSync(fd, options.uid, options.gid ?? options.uid);
   const spawnOptions: SpawnOptions = {
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ["ignore", fd, fd],
+    uid: options.uid,
+    gid: options.gid,
   };
   let child: ChildProcess;
   try {
@@ -121,10 +127,10 @@ export function sleep(ms: number): Promise<void> {
 export function runCommand(
   command: string,
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; uid?: number; gid?: number } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env });
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, uid: options.uid, gid: options.gid });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

@@ -37,25 +37,33 @@ export async function startPostgres(dir: string, port: number): Promise<Postgres
   const dataDir = join(dir, "data");
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
-  // As root, run as the `postgres` system user (Debian's packages create it).
-  let wrap = (command: string, args: string[]) => ({ command, args });
+  // As root, run as the `postgres` system user (Debian's packages create it). The processes are
+  // spawned with that uid directly rather than through runuser: a wrapper would not pass our
+  // stop signal on, and killing it would orphan the server.
+  let user: { uid: number; gid: number } | undefined;
   if (process.getuid?.() === 0) {
-    const owner = await systemUser("postgres");
-    if (!owner) {
+    user = await systemUser("postgres");
+    if (!user) {
       throw new GauntletError("GAUNTLET_SERVICE_START_FAILED", "running as root, but there is no `postgres` user to run PostgreSQL as");
     }
-    chownSync(dir, owner.uid, owner.gid);
-    chownSync(dataDir, owner.uid, owner.gid);
-    wrap = (command, args) => ({ command: "runuser", args: ["-u", "postgres", "--", command, ...args] });
+    chownSync(dir, user.uid, user.gid);
+    chownSync(dataDir, user.uid, user.gid);
   }
+  const env = { ...process.env, HOME: dir };
 
-  const init = wrap(join(bin.dir, "initdb"), ["-D", dataDir, "-A", "trust", "-U", USER, "--no-sync", "-E", "UTF8", "--locale", "C"]);
-  const initResult = await runCommand(init.command, init.args, { timeoutMs: 60000 });
+  const initResult = await runCommand(
+    join(bin.dir, "initdb"),
+    ["-D", dataDir, "-A", "trust", "-U", USER, "--no-sync", "-E", "UTF8", "--locale", "C"],
+    { timeoutMs: 60000, env, ...user },
+  );
   if (initResult.code !== 0) {
     throw new GauntletError("GAUNTLET_SERVICE_START_FAILED", `initdb failed: ${initResult.stderr.trim().split("\n").slice(-3).join(" ")}`);
   }
 
-  const server = wrap(join(bin.dir, "postgres"), [
+  const managed = startProcess({
+    name: "postgres",
+    command: join(bin.dir, "postgres"),
+    args: [
     "-D", dataDir,
     "-p", String(port),
     "-c", "listen_addresses=127.0.0.1",
@@ -64,13 +72,11 @@ export async function startPostgres(dir: string, port: number): Promise<Postgres
     "-c", "synchronous_commit=off",
     "-c", "full_page_writes=off",
     "-c", "max_connections=100",
-  ]);
-  const managed = startProcess({
-    name: "postgres",
-    command: server.command,
-    args: server.args,
+    ],
     logFile: join(dir, "postgres.log"),
     stopSignal: "SIGINT",
+    env,
+    ...user,
   });
 
   const adminUrl = `postgres://${USER}@127.0.0.1:${port}/postgres`;

@@ -16,6 +16,9 @@ export async function startToxiproxy(binary: string, dir: string, port: number):
     command: binary,
     args: ["-host", "127.0.0.1", "-port", String(port)],
     logFile: join(dir, "toxiproxy.log"),
+    // The proxies carry little traffic; one OS thread keeps Toxiproxy from competing for both
+    // cores with k6 and the governor.
+    env: { ...process.env, GOMAXPROCS: process.env.GOMAXPROCS ?? "1" },
   });
   const apiUrl = `http://127.0.0.1:${port}`;
   await waitUntilReady(managed, async () => (await fetch(`${apiUrl}/version`)).ok);

@@ -3,7 +3,7 @@
 // module. Builds go to a temporary name and are renamed into place, so an interrupted build
 // never leaves a half-written binary that a later run would trust.
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { GauntletError } from "../errors.ts";
 import { log } from "../log.ts";
 import { cacheDir, repoPath } from "../paths.ts";
@@ -18,7 +18,7 @@ export interface ResolvedTool {
 }
 
 const BINARY: Record<PinnedTool, { exe: string; env: string; versionArgs: string[]; pattern: RegExp }> = {
-  k6: { exe: "k6", env: "GAUNTLET_K6", versionArgs: ["version"], pattern: /k6 v(\d+\.\d+\.\d+)/ },
+  k6: { exe: "k6", env: "GAUNTLET_K6", versionArgs: ["version"], pattern: /\bv(\d+\.\d+\.\d+)/ },
   toxiproxy: {
     exe: "toxiproxy-server",
     env: "GAUNTLET_TOXIPROXY",
@@ -27,8 +27,9 @@ const BINARY: Record<PinnedTool, { exe: string; env: string; versionArgs: string
   },
 };
 
+/** One folder per tool and version, so the binary keeps its own name (k6 prints it). */
 export function cachedBinaryPath(name: PinnedTool): string {
-  return join(cacheDir(), "bin", `${BINARY[name].exe}-v${PINS[name].version}`);
+  return join(cacheDir(), "tools", name, `v${PINS[name].version}`, BINARY[name].exe);
 }
 
 export async function toolVersion(path: string, name: PinnedTool): Promise<string | undefined> {
@@ -84,7 +85,7 @@ export async function buildTool(name: PinnedTool, progress: (line: string) => vo
   }
   const target = cachedBinaryPath(name);
   const partial = `${target}.partial-${process.pid}`;
-  mkdirSync(join(cacheDir(), "bin"), { recursive: true });
+  mkdirSync(dirname(target), { recursive: true });
   const args = ["build", "-trimpath", "-o", partial];
   if (pin.ldflags) args.push("-ldflags", pin.ldflags);
   args.push(pin.module);

@@ -123,8 +123,11 @@ export async function launchSandbox(options: SandboxOptions): Promise<SandboxHan
     await waitUntilReady(venue, () => httpOk(`http://127.0.0.1:${adminPort}/health`));
     const exporter = startNode("exporter", "sandbox/exporter/main.ts", dir, config);
     processes.push(exporter);
-    // A larger young generation means fewer scavenges on the decision path (tail latency).
-    const governor = startNode("governor", "sandbox/governor/main.ts", dir, config, ["--max-semi-space-size=32"]);
+    // A larger young generation means fewer scavenges on the decision path (tail latency); fixing
+    // its size up front keeps RSS flat instead of growing as V8 sizes it up during the run.
+    // GAUNTLET_GOVERNOR_NODE_FLAGS adds flags for diagnosis, e.g. "--cpu-prof --cpu-prof-dir=/tmp".
+    const extraFlags = (process.env.GAUNTLET_GOVERNOR_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+    const governor = startNode("governor", "sandbox/governor/main.ts", dir, config, ["--min-semi-space-size=16", "--max-semi-space-size=16", ...extraFlags]);
     processes.push(governor);
     await Promise.all([
       waitUntilReady(exporter, () => httpOk(`http://127.0.0.1:${exporterPort}/metrics`)),

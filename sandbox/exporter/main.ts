@@ -28,6 +28,12 @@ const newestArrival = new client.Gauge({
   help: "Arrival time (UNIX seconds) of the newest decision this exporter has applied.",
   registers: [registry],
 });
+const applyLag = new client.Histogram({
+  name: "governor_pipeline_apply_lag_seconds",
+  help: "Decision arrival at the governor → applied here (the exporter's own view of the pipeline).",
+  buckets: [0.001, 0.002, 0.005, 0.01, 0.015, 0.02, 0.05, 0.1, 0.5],
+  registers: [registry],
+});
 const applied = new client.Counter({
   name: "governor_pipeline_events_applied_total",
   help: "Metrics events drained from Redis and applied.",
@@ -45,6 +51,7 @@ function apply(event: string): void {
   decisions.inc({ verdict: event.slice(second + 1) });
   latency.observe(Number(event.slice(first + 1, second)) / 1000);
   newestArrival.set(arrivalMs / 1000);
+  applyLag.observe((performance.timeOrigin + performance.now() - arrivalMs) / 1000);
   applied.inc();
 }
 

@@ -57,6 +57,7 @@ export class Governor {
   paused = false;
   pauseReason = "";
   private orderSeq = 0;
+  private readonly snapshot = () => this.portfolio.snapshot();
 
   constructor(private readonly options: GovernorOptions) {
     this.policy = new PolicyNetwork(OBSERVATION_SIZE, 32, options.seed);
@@ -72,7 +73,7 @@ export class Governor {
       onReject: (reject) => {
         this.portfolio.reject(reject.clientOrderId, reject.reason);
         this.ledger.orderUpdate({ clientOrderId: reject.clientOrderId, status: "rejected", filledQty: 0, reason: reject.reason });
-        this.hotState.portfolio(this.portfolio.snapshot());
+        this.hotState.portfolio(this.snapshot);
       },
       onSent: (order) => {
         this.hotState.dequeueOrder(order.clientOrderId);
@@ -138,7 +139,7 @@ export class Governor {
       orderId: response.orderId ?? null,
     });
     this.hotState.event(arrivedAtWall, latencyMs, response.verdict);
-    this.hotState.portfolio(this.portfolio.snapshot());
+    this.hotState.portfolio(this.snapshot);
   }
 
   private placeOrder(decisionId: string, shares: number, mid: number): string {
@@ -164,7 +165,7 @@ export class Governor {
       qty: fill.qty, price: fill.price, fee: fill.fee, at: fill.at,
     });
     this.ledger.orderUpdate({ clientOrderId: fill.clientOrderId, status: "filled", filledQty: fill.qty, reason: "" });
-    this.hotState.portfolio(this.portfolio.snapshot());
+    this.hotState.portfolio(this.snapshot);
   }
 
   async setPaused(paused: boolean, reason: string): Promise<void> {
@@ -180,7 +181,7 @@ export class Governor {
     this.pauseReason = "";
     await this.hotState.reset();
     await this.ledger.reset();
-    this.hotState.portfolio(this.portfolio.snapshot());
+    this.hotState.portfolio(this.snapshot);
   }
 
   async close(): Promise<void> {

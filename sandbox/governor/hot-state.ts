@@ -7,12 +7,12 @@ import { Redis } from "ioredis";
 import { KEYS } from "../config.ts";
 import type { PortfolioSnapshot } from "./portfolio.ts";
 
-const FLUSH_MS = 5;
+const FLUSH_MS = 1;
 
 export class HotState {
   readonly redis: Redis;
   private events: string[] = [];
-  private state: PortfolioSnapshot | undefined;
+  private snapshot: (() => PortfolioSnapshot) | undefined;
   private timer: NodeJS.Timeout | undefined;
   /** Set by the stalled-pipeline faults' counterpart in tests: how many events were pushed. */
   pushed = 0;
@@ -32,8 +32,9 @@ export class HotState {
     this.schedule();
   }
 
-  portfolio(snapshot: PortfolioSnapshot): void {
-    this.state = snapshot;
+  /** Mark the portfolio changed; it is read once, at the next flush, not per decision. */
+  portfolio(snapshot: () => PortfolioSnapshot): void {
+    this.snapshot = snapshot;
     this.schedule();
   }
 
@@ -52,7 +53,7 @@ export class HotState {
 
   async reset(): Promise<void> {
     this.events = [];
-    this.state = undefined;
+    this.snapshot = undefined;
     await this.redis.del(KEYS.state, KEYS.paused, KEYS.orderQueue, KEYS.events);
   }
 
@@ -68,9 +69,9 @@ export class HotState {
       this.pushed += batch.length;
       quiet(this.redis.rpush(KEYS.events, ...batch));
     }
-    if (this.state) {
-      const s = this.state;
-      this.state = undefined;
+    if (this.snapshot) {
+      const s = this.snapshot();
+      this.snapshot = undefined;
       quiet(this.redis.hset(KEYS.state, {
         positionShares: s.positionShares,
         cashUsd: s.cashUsd,

@@ -52,14 +52,14 @@ export class OrderDesk {
       if (this.client === socket) this.client = undefined;
     });
     onLines(socket, (line) => {
-      let message: { type?: string; lastFillSeq?: number } & Partial<OrderMessage>;
+      let message: { type?: string; lastFillSeq?: number };
       try {
         message = JSON.parse(line);
       } catch {
         return;
       }
       if (message.type === "hello") this.replayFills(socket, message.lastFillSeq ?? 0);
-      else if (message.type === "order") this.onOrder(socket, message as OrderMessage);
+      else if (message.type === "order") this.onOrder(socket, message as unknown as OrderMessage);
     });
   }
 

@@ -1,0 +1,70 @@
+// `gauntlet run <scenario>`: one scenario against the sandbox (default) or a user's governor.
+import type { Command } from "commander";
+import { loadConfig } from "../../config/gauntlet-config.ts";
+import { log } from "../../log.ts";
+import { runScenario, type RunOutcome } from "../../orchestrator/run-scenario.ts";
+import { builtinRegistry } from "../../../plugins/index.ts";
+import { textTable } from "../../../reports/gate-table.ts";
+import { collect, integer } from "../options.ts";
+
+export interface RunFlags {
+  profile?: string;
+  target?: string;
+  allowHost?: string[];
+  fault?: string[];
+  metricsPort?: number;
+  config?: string;
+}
+
+export function printOutcome(outcome: RunOutcome): void {
+  const { results } = outcome;
+  const out = process.stdout;
+  out.write("\n");
+  if (results.gates.length > 0) out.write(`${textTable(results.gates)}\n\n`);
+  if (results.error) out.write(`could not judge: ${results.error.code} — ${results.error.message}\n`);
+  out.write(`${results.scenario} (${results.profile}): ${results.verdict.toUpperCase()} · Go/No-Go ${results.goNoGo} · exit ${results.exitCode}\n`);
+  out.write(`report: ${outcome.runDir}/report.html · results.json · junit.xml · summary.md · events.ndjson\n`);
+}
+
+export async function runFromFlags(scenario: string, flags: RunFlags): Promise<RunOutcome> {
+  const config = loadConfig(flags.config);
+  const registry = builtinRegistry(config.plugins);
+  let target = "sandbox";
+  let targetOptions: Record<string, unknown> = {};
+  if (flags.target && flags.target !== "sandbox") {
+    target = "external";
+    targetOptions = { url: flags.target };
+  } else if (!flags.target && config.target !== "sandbox") {
+    target = "external";
+    targetOptions = config.target;
+  }
+  return runScenario({
+    registry,
+    scenario,
+    profile: flags.profile,
+    target,
+    targetOptions,
+    allowHosts: [...config.allowHosts, ...(flags.allowHost ?? [])],
+    faults: flags.fault ?? [],
+    metricsPort: flags.metricsPort ?? config.metricsPort,
+  });
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command("run")
+    .description("run one scenario and judge every gate (exit 0 pass, 1 a gate failed, 2 could not judge)")
+    .argument("<scenario>", "scenario name, e.g. decision-flood (see `gauntlet scenarios`)")
+    .option("-p, --profile <profile>", "scenario profile: quick | full | selftest")
+    .option("-t, --target <url>", "drive a governor you run (must be a shadow instance); default: the bundled sandbox")
+    .option("--allow-host <host>", "allow a non-loopback target host (repeatable)", collect)
+    .option("--fault <fault>", "switch on a seeded fault in the sandbox governor (repeatable)", collect)
+    .option("--metrics-port <port>", "live Prometheus metrics port (0 = off)", integer("--metrics-port", 0, 65535))
+    .option("-c, --config <file>", "gauntlet.yaml with target, allowed hosts and plugin settings")
+    .action(async (scenario: string, flags: RunFlags) => {
+      const outcome = await runFromFlags(scenario, flags);
+      printOutcome(outcome);
+      log.debug(`exit ${outcome.exitCode}`);
+      process.exitCode = outcome.exitCode;
+    });
+}

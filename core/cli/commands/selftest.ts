@@ -1,0 +1,22 @@
+// `gauntlet selftest`: the fault matrix (each seeded fault must fail its gates; the correct
+// governor must pass them all). Exit 0 only when every row is as expected.
+import type { Command } from "commander";
+import { runSelftest, selftestTable } from "../../selftest/selftest.ts";
+import { builtinRegistry } from "../../../plugins/index.ts";
+import { collect, integer } from "../options.ts";
+
+export function registerSelftest(program: Command): void {
+  program
+    .command("selftest")
+    .description("prove every gate can fail: run each seeded fault and the correct governor")
+    .option("--scenario <name>", "only this scenario (repeatable)", collect)
+    .option("--fault <fault>", "only these cases (repeatable; 'none' is the correct governor)", collect)
+    .option("--metrics-port <port>", "live Prometheus metrics port (0 = off)", integer("--metrics-port", 0, 65535), 8000)
+    .action(async (flags: { scenario?: string[]; fault?: string[]; metricsPort: number }) => {
+      const rows = await runSelftest({ registry: builtinRegistry(), scenarios: flags.scenario, faults: flags.fault, metricsPort: flags.metricsPort });
+      process.stdout.write(`\n${selftestTable(rows)}\n\n`);
+      const bad = rows.filter((row) => !row.ok).length;
+      process.stdout.write(bad ? `${bad} of ${rows.length} self-test rows are NOT as expected.\n` : `all ${rows.length} self-test rows as expected.\n`);
+      process.exitCode = bad ? 1 : 0;
+    });
+}

@@ -1,0 +1,60 @@
+// gauntlet — the command line. Verbs are plain words; a user mistake prints a code, a message and
+// a hint (exit 2), never a stack trace.
+import { Command, CommanderError } from "commander";
+import { errorTableMarkdown, GauntletError, isGauntletError } from "../errors.ts";
+import { log, setLogLevel } from "../log.ts";
+import { registerRun } from "./commands/run.ts";
+import { registerSetup } from "./commands/setup.ts";
+import { registerDoctor } from "./commands/doctor.ts";
+import { registerSelftest } from "./commands/selftest.ts";
+import { registerSandbox } from "./commands/sandbox.ts";
+import { registerAnalyze } from "./commands/analyze.ts";
+import { builtinRegistry } from "../../plugins/index.ts";
+
+const program = new Command("gauntlet")
+  .description("Certify a trading risk governor under load and failure (real k6, Toxiproxy, Redis, PostgreSQL).")
+  .option("-v, --verbose", "debug logging")
+  .hook("preAction", (command) => {
+    if (command.opts().verbose) setLogLevel("debug");
+  })
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(`GAUNTLET_USAGE — ${text.replace(/^error: /, "")}`) });
+
+registerSetup(program);
+registerDoctor(program);
+registerRun(program);
+registerSelftest(program);
+registerSandbox(program);
+registerAnalyze(program);
+
+program
+  .command("scenarios")
+  .description("list the scenarios and their profiles")
+  .action(() => {
+    for (const { scenario } of builtinRegistry().scenarios.values()) {
+      process.stdout.write(`${scenario.name.padEnd(16)} ${scenario.description} (profiles: ${scenario.profiles.join(", ")})\n`);
+    }
+  });
+
+program
+  .command("errors")
+  .description("the error table: every code, its exit code and hint")
+  .option("--markdown", "print as Markdown (docs/errors.md)")
+  .action(() => {
+    process.stdout.write(errorTableMarkdown());
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version end here too, with exit code 0.
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else if (isGauntletError(error)) {
+    log.error(error.format());
+    process.exitCode = error.exitCode;
+  } else {
+    log.error(new GauntletError("GAUNTLET_INTERNAL", (error as Error).stack ?? String(error)).format());
+    process.exitCode = 2;
+  }
+}

@@ -1,0 +1,51 @@
+// Reading a YAML (or JSON) file against a zod schema, with errors that name the file, the line,
+// the field and what was expected — the line comes from the YAML node the failing path points at.
+import { existsSync, readFileSync } from "node:fs";
+import { isNode, LineCounter, parseDocument, type Document } from "yaml";
+import type { z } from "zod";
+import { GauntletError, type ErrorCode } from "../errors.ts";
+
+export interface ConfigIssue {
+  file: string;
+  line: number | undefined;
+  path: string;
+  message: string;
+}
+
+function lineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[]): number | undefined {
+  // Walk up the path until a node exists (a missing field points at its parent).
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = doc.getIn(path.slice(0, depth) as Array<string | number>, true);
+    if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
+  }
+  return undefined;
+}
+
+export function formatIssue(issue: ConfigIssue): string {
+  return `${issue.file}${issue.line ? `:${issue.line}` : ""}: ${issue.path || "(root)"}: ${issue.message}`;
+}
+
+/** Parse and validate; throws `code` listing every issue with its line. */
+export function loadYamlFile<S extends z.ZodType>(file: string, schema: S, code: ErrorCode = "GAUNTLET_CONFIG_INVALID"): z.output<S> {
+  if (!existsSync(file)) throw new GauntletError(code, `${file}: no such file`);
+  return parseYamlText(file, readFileSync(file, "utf8"), schema, code);
+}
+
+export function parseYamlText<S extends z.ZodType>(file: string, text: string, schema: S, code: ErrorCode = "GAUNTLET_CONFIG_INVALID"): z.output<S> {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    const line = first.linePos?.[0]?.line;
+    throw new GauntletError(code, `${file}${line ? `:${line}` : ""}: not valid YAML: ${first.message.split("\n")[0]}`);
+  }
+  const parsed = schema.safeParse(doc.toJS());
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => ({
+    file,
+    line: lineOf(doc, counter, issue.path),
+    path: issue.path.join("."),
+    message: issue.message,
+  }));
+  throw new GauntletError(code, issues.map(formatIssue).join("\n  "));
+}

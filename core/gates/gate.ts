@@ -1,0 +1,74 @@
+// A gate: one measured value, one threshold, one verdict. Gates are computed only from what a
+// run measured; a gate without enough evidence says "no-data" (the run cannot be judged) rather
+// than passing.
+
+export type Severity = "CRITICAL" | "HIGH" | "MEDIUM";
+export type GateStatus = "pass" | "fail" | "no-data";
+export type Comparator = "<=" | "<" | ">=" | ">" | "==";
+
+/** The Go/No-Go categories of REQUIREMENTS.md: safety and latency block paper trading. */
+export type GateCategory = "safety" | "latency" | "recovery" | "integrity" | "stability" | "pipeline" | "load";
+
+export interface GateResult {
+  id: string;
+  title: string;
+  category: GateCategory;
+  severity: Severity;
+  status: GateStatus;
+  /** null when there was nothing to measure. */
+  measured: number | null;
+  unit: string;
+  comparator: Comparator;
+  threshold: number;
+  /** How it was measured, in a sentence: sample size, window, method. */
+  detail: string;
+}
+
+export interface GateSpec {
+  id: string;
+  title: string;
+  category: GateCategory;
+  severity: Severity;
+  unit: string;
+  comparator: Comparator;
+  threshold: number;
+}
+
+function holds(measured: number, comparator: Comparator, threshold: number): boolean {
+  switch (comparator) {
+    case "<=": return measured <= threshold;
+    case "<": return measured < threshold;
+    case ">=": return measured >= threshold;
+    case ">": return measured > threshold;
+    case "==": return measured === threshold;
+  }
+}
+
+/** Judge one measurement; `undefined`/NaN measured means no evidence. */
+export function judge(spec: GateSpec, measured: number | undefined, detail: string): GateResult {
+  if (measured === undefined || Number.isNaN(measured)) {
+    return { ...spec, status: "no-data", measured: null, detail };
+  }
+  return { ...spec, status: holds(measured, spec.comparator, spec.threshold) ? "pass" : "fail", measured, detail };
+}
+
+export function noData(spec: GateSpec, detail: string): GateResult {
+  return { ...spec, status: "no-data", measured: null, detail };
+}
+
+export function formatThreshold(gate: Pick<GateResult, "comparator" | "threshold" | "unit">): string {
+  const symbol = { "<=": "≤", "<": "<", ">=": "≥", ">": ">", "==": "=" }[gate.comparator];
+  return `${symbol} ${formatNumber(gate.threshold)}${gate.unit ? ` ${gate.unit}` : ""}`;
+}
+
+export function formatMeasured(gate: Pick<GateResult, "measured" | "unit">): string {
+  return gate.measured === null ? "—" : `${formatNumber(gate.measured)}${gate.unit ? ` ${gate.unit}` : ""}`;
+}
+
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Number.isInteger(value)) return value.toLocaleString("en-US");
+  const abs = Math.abs(value);
+  const digits = abs >= 100 ? 1 : abs >= 1 ? 2 : 3;
+  return value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+}

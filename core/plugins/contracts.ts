@@ -1,0 +1,99 @@
+// What plugins provide. A scenario says which k6 script drives it, how to build its plan, what to
+// sample while it runs and how to judge the evidence; a target provisions (or points at) the
+// governor under test; a check judges state after any scenario. The orchestrator knows nothing
+// about any particular one of them.
+import type { AnalyzedFile } from "../analysis/k6-output-stream.ts";
+import type { GateResult } from "../gates/gate.ts";
+import type { Series } from "../samplers/series.ts";
+import type { LatencyHistogram } from "../analysis/latency-histogram.ts";
+import type { EventLog } from "../orchestrator/event-log.ts";
+
+/** How Gauntlet reaches the governor under test and the state it keeps. */
+export interface TargetHandle {
+  name: string;
+  /** The decision API (target contract: /v1/decisions, /v1/health, ...). */
+  baseUrl: string;
+  /** Prometheus endpoint with the governor's process metrics (RSS). */
+  metricsUrl?: string;
+  rssMetric?: string;
+  /** Prometheus endpoint at the far end of the metrics pipeline, and its newest-arrival gauge. */
+  pipelineMetricsUrl?: string;
+  pipelineArrivalMetric?: string;
+  /** Direct Redis access (not through Toxiproxy) for sampling and snapshots. */
+  redisUrl?: string;
+  keys?: { state?: string; paused?: string; orderQueue?: string; events?: string };
+  postgresUrl?: string;
+  toxiproxyUrl?: string;
+  /** Names of the Toxiproxy proxies on the target's paths. */
+  proxies?: string[];
+  venueAdminUrl?: string;
+  venueJournal?: string;
+  stop(): Promise<void>;
+}
+
+export interface TargetProvisionContext {
+  runDir: string;
+  toxiproxyBinary: string;
+  /** Seeded faults (sandbox only). */
+  faults: string[];
+  events: EventLog;
+  options: Record<string, unknown>;
+}
+
+export interface TargetDefinition {
+  name: string;
+  description: string;
+  provision(ctx: TargetProvisionContext): Promise<TargetHandle>;
+}
+
+export interface ScenarioContext<C = unknown> {
+  runId: string;
+  runDir: string;
+  profile: string;
+  target: TargetHandle;
+  config: C;
+  events: EventLog;
+}
+
+/** A sampler the scenario wants running during the drive phase. */
+export interface SamplerRequest {
+  name: "target-rss" | "redis-backlog" | "pipeline-lag" | "pause-flag";
+  intervalMs: number;
+}
+
+export interface Evidence {
+  k6: AnalyzedFile;
+  k6ExitCode: number;
+  /** k6's own end-of-test summary (--summary-export), for cross-checks. */
+  k6Summary: unknown;
+  series: Partial<Record<SamplerRequest["name"], Series>>;
+  pipelineLag: LatencyHistogram;
+  /** Wall-clock window of the drive phase. */
+  driveStartMs: number;
+  driveEndMs: number;
+  /** Samples taken after k6 finished (e.g. the Redis backlog draining). */
+  after: Partial<Record<string, number>>;
+}
+
+export interface PlannedRun {
+  /** JSON handed to the k6 script (GAUNTLET_PLAN). */
+  plan: { durationSeconds: number; rate: number; warmupSeconds?: number } & Record<string, unknown>;
+  samplers: SamplerRequest[];
+}
+
+export interface ScenarioDefinition<C = unknown> {
+  name: string;
+  description: string;
+  /** Bundled k6 script: dist/k6/<script>.js. */
+  script: string;
+  /** The k6 scenario (tag) whose samples are judged. */
+  k6Scenario: string;
+  profiles: readonly string[];
+  defaultProfile: string;
+  prepare(ctx: ScenarioContext<C>): PlannedRun;
+  /** Optional work during the drive phase (fault timelines, probes). Must stop when `signal` aborts. */
+  during?(ctx: ScenarioContext<C>, signal: AbortSignal): Promise<void>;
+  judge(evidence: Evidence, ctx: ScenarioContext<C>): GateResult[] | Promise<GateResult[]>;
+  /** Which seeded sandbox faults must make which gates fail (the self-test matrix). */
+  selftest?: Array<{ fault: string; mustFail: string[] }>;
+}

@@ -1,0 +1,124 @@
+// decision-flood's gates, each computed from this run's measurements: k6's samples (latency,
+// errors, drops, windows) and the samplers (Redis backlog, governor RSS, pipeline staleness).
+import { LatencyHistogram } from "../../core/analysis/latency-histogram.ts";
+import type { RunDigest } from "../../core/analysis/run-digest.ts";
+import { formatNumber, judge, noData, type GateResult, type GateSpec } from "../../core/gates/gate.ts";
+import type { Evidence } from "../../core/plugins/contracts.ts";
+import { linearFit, type Series } from "../../core/samplers/series.ts";
+import type { FloodConfig } from "./config.ts";
+
+const n = formatNumber;
+
+export function latencyGates(digest: RunDigest, config: FloodConfig): GateResult[] {
+  const t = config.thresholds;
+  const specs: Array<[GateSpec, (h: LatencyHistogram) => number]> = [
+    [{ id: "latency_p99", title: "Decision latency P99", category: "latency", severity: "CRITICAL", unit: "ms", comparator: "<=", threshold: t.p99Ms }, (h) => h.percentileMs(99)],
+    [{ id: "latency_p95", title: "Decision latency P95 under normal load", category: "latency", severity: "HIGH", unit: "ms", comparator: "<=", threshold: t.p95Ms }, (h) => h.percentileMs(95)],
+    [{ id: "latency_mean", title: "Decision latency mean under normal load", category: "latency", severity: "HIGH", unit: "ms", comparator: "<=", threshold: t.meanMs }, (h) => h.meanMs],
+  ];
+  const samples: GateSpec = { id: "latency_samples", title: "Latency sample size", category: "latency", severity: "CRITICAL", unit: "samples", comparator: ">=", threshold: t.minSamples };
+  const count = digest.latency.count;
+  if (count < t.minSamples) {
+    const why = `only ${n(count)} decisions were measured (at least ${n(t.minSamples)} are needed to judge)`;
+    return [{ ...noData(samples, why), measured: count }, ...specs.map(([spec]) => noData(spec, why))];
+  }
+  const how = `k6 http_req_duration over all ${n(count)} decisions, HDR histogram (±0.1%)`;
+  return [judge(samples, count, "every decision k6 measured in the flood scenario"), ...specs.map(([spec, measure]) => judge(spec, measure(digest.latency), how))];
+}
+
+export function loadGates(digest: RunDigest, config: FloodConfig): GateResult[] {
+  const t = config.thresholds;
+  const checks = digest.checksPassed + digest.checksFailed;
+  const httpRate = digest.requests ? digest.failed / digest.requests : Number.NaN;
+  const checkRate = checks ? digest.checksFailed / checks : 0;
+  const errorRate = Math.max(httpRate, checkRate) * 100;
+  const planned = digest.requests + digest.dropped;
+  const droppedPct = planned ? (digest.dropped / planned) * 100 : Number.NaN;
+  return [
+    judge(
+      { id: "error_rate", title: "Error rate", category: "load", severity: "HIGH", unit: "%", comparator: "<", threshold: t.maxErrorRate * 100 },
+      digest.requests ? errorRate : undefined,
+      `${n(digest.failed)} HTTP failures of ${n(digest.requests)} requests; ${n(digest.checksFailed)} answers failed the check (status 200 and the same id)`,
+    ),
+    judge(
+      { id: "dropped_iterations", title: "Dropped iterations (open model)", category: "load", severity: "HIGH", unit: "%", comparator: "<=", threshold: t.maxDroppedRatio * 100 },
+      planned ? droppedPct : undefined,
+      `${n(digest.dropped)} of ${n(planned)} scheduled decisions could not start on time (k6 dropped_iterations)`,
+    ),
+  ];
+}
+
+/** P95 of the first window of the measured flood vs the last; small absolute changes are noise. */
+export function degradationGate(digest: RunDigest, config: FloodConfig): GateResult {
+  const t = config.thresholds;
+  const spec: GateSpec = { id: "latency_degradation", title: "Latency degradation, first vs last window", category: "stability", severity: "HIGH", unit: "%", comparator: "<=", threshold: t.maxDegradationPct };
+  const duration = digest.durationSeconds;
+  const window = Math.min(60, Math.floor(duration / 4));
+  if (window < 3) return noData(spec, `the run (${n(duration)} s) is too short to compare windows`);
+  const first = digest.histogramBetween(0, window);
+  const last = digest.histogramBetween(duration - window, duration + 1);
+  if (first.totalCount < 100 || last.totalCount < 100) return noData(spec, "too few samples in the first or last window");
+  const p95First = first.getValueAtPercentile(95) / 1000;
+  const p95Last = last.getValueAtPercentile(95) / 1000;
+  const change = p95Last - p95First;
+  const pct = Math.abs(change) < t.degradationFloorMs ? 0 : (change / p95First) * 100;
+  return judge(
+    spec,
+    Math.max(0, pct),
+    `P95 ${n(p95First)} ms in the first ${window} s (${n(first.totalCount)} samples) vs ${n(p95Last)} ms in the last ${window} s (${n(last.totalCount)}); changes under ${t.degradationFloorMs} ms count as 0`,
+  );
+}
+
+function within(series: Series | undefined, fromMs: number, toMs: number): number[] {
+  if (!series) return [];
+  return series.v.filter((_, i) => series.t[i]! >= fromMs && series.t[i]! <= toMs);
+}
+
+export function backlogGates(evidence: Evidence, config: FloodConfig): GateResult[] {
+  const series = evidence.series["redis-backlog"];
+  const maxSpec: GateSpec = { id: "redis_backlog_max", title: "Redis metrics backlog during the run", category: "pipeline", severity: "HIGH", unit: "events", comparator: "<=", threshold: config.thresholds.maxBacklog };
+  const endSpec: GateSpec = { id: "redis_backlog_end", title: "Redis metrics backlog at the end", category: "pipeline", severity: "HIGH", unit: "events", comparator: "==", threshold: 0 };
+  const values = within(series, evidence.driveStartMs, evidence.driveEndMs);
+  if (!series || values.length < 10) {
+    const why = series ? `only ${values.length} backlog samples` : "the target exposes no Redis event list to sample";
+    return [noData(maxSpec, why), noData(endSpec, why)];
+  }
+  const max = Math.max(...values);
+  return [
+    judge(maxSpec, max, `LLEN of the event list sampled ${n(values.length)} times at 10 Hz during the drive; ${series.misses} misses`),
+    judge(endSpec, evidence.after.redisBacklogEnd, "LLEN after the load stopped, once the exporter had up to 5 s to drain it"),
+  ];
+}
+
+export function memoryGate(evidence: Evidence, digest: RunDigest, config: FloodConfig): GateResult {
+  const spec: GateSpec = { id: "memory_growth", title: "Governor memory growth over the steady state", category: "stability", severity: "HIGH", unit: "MB", comparator: "<=", threshold: config.thresholds.maxMemoryGrowthMb };
+  const series = evidence.series["target-rss"];
+  if (!series) return noData(spec, "the target exposes no RSS metric");
+  // The steady state: the measured flood, after k6's warm-up ramp.
+  const from = digest.firstMs;
+  const to = digest.lastMs;
+  const fit = linearFit(series, from, to);
+  if (fit.n < 10 || Number.isNaN(fit.slope)) return noData(spec, `only ${fit.n} RSS samples in the steady state`);
+  const growthMb = (fit.slope * (to - from)) / 1e6;
+  return judge(
+    spec,
+    growthMb,
+    `least-squares fit of ${fit.n} RSS samples (1 Hz) over the measured flood, after a ${config.warmupSeconds} s warm-up: ${n((fit.slope * 60_000) / 1e6)} MB/min over ${n((to - from) / 1000)} s (50 MB is the red line)`,
+  );
+}
+
+export function pipelineGate(evidence: Evidence, digest: RunDigest, config: FloodConfig): GateResult {
+  const spec: GateSpec = { id: "pipeline_latency_p99", title: "Pipeline latency P99, decision arrival → visible in a scrape", category: "pipeline", severity: "HIGH", unit: "ms", comparator: "<", threshold: config.thresholds.pipelineP99Ms };
+  const series = evidence.series["pipeline-lag"];
+  if (!series) return noData(spec, "the target exposes no pipeline freshness gauge");
+  // Only while decisions were flowing: before the first and after the last there is nothing to see.
+  const values = within(series, digest.firstMs + 1000, digest.lastMs - 250);
+  if (values.length < 50) return noData(spec, `only ${values.length} scrapes while the load was running`);
+  const histogram = new LatencyHistogram();
+  for (const value of values) histogram.record(value);
+  return judge(
+    spec,
+    histogram.percentileMs(99),
+    `${n(values.length)} scrapes of the exporter at 20 Hz while the flood ran: now − newest decision arrival visible (median ${n(histogram.percentileMs(50))} ms)`,
+  );
+}

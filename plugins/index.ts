@@ -1,0 +1,13 @@
+// The plugins Gauntlet ships with. Adding a scenario is a new folder here and one line below;
+// nothing in core/ changes (docs/creating-plugins.md walks through it).
+import type { Plugin } from "../core/plugins/registry.ts";
+import { Registry } from "../core/plugins/registry.ts";
+import decisionFlood from "./decision-flood/index.ts";
+import externalTarget from "./external-target/index.ts";
+import sandbox from "./sandbox/index.ts";
+
+export const BUILTIN_PLUGINS: Plugin[] = [sandbox, externalTarget, decisionFlood];
+
+export function builtinRegistry(configs: Record<string, unknown> = {}): Registry {
+  return new Registry().register(BUILTIN_PLUGINS, configs);
+}
