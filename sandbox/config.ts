@@ -37,6 +37,9 @@ export const SandboxConfigSchema = z.strictObject({
     symbol: z.string().default("AAPL"),
     /** Market data older than this blocks risk-increasing trades. */
     staleDataMs: z.number().positive().default(500),
+    /** How often metrics events and the state hash are pushed to Redis at most. */
+    eventFlushMs: z.number().positive().default(5),
+    stateFlushMs: z.number().positive().default(20),
     seed: z.number().int().default(7),
   }),
   venue: z.strictObject({

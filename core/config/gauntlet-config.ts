@@ -8,6 +8,7 @@ export const ExternalTargetSchema = z.strictObject({
   metricsUrl: z.url().optional(),
   rssMetric: z.string().default("process_resident_memory_bytes"),
   pipelineMetricsUrl: z.url().optional(),
+  pipelineLatencyMetric: z.string().optional(),
   pipelineArrivalMetric: z.string().optional(),
   redisUrl: z.string().optional(),
   keys: z.strictObject({ state: z.string(), paused: z.string(), orderQueue: z.string(), events: z.string() }).partial().optional(),

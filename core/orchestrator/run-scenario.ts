@@ -165,7 +165,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
       k6: analyzed,
       k6ExitCode,
       k6Summary: readJson(k6.summaryPath),
-      series: Object.fromEntries([...samplers.samplers].map(([name, sampler]) => [name, sampler.series])),
+      series: samplers.series(),
       pipelineLag: samplers.pipelineLag,
       driveStartMs,
       driveEndMs,
@@ -224,7 +224,7 @@ function phaseQuiet(events: EventLog, name: string): void {
 function wireLive(samplers: RunningSamplers, live: LiveMetrics): void {
   samplers.samplers.get("redis-backlog")?.listen((value) => live.redisBacklog.set(value));
   samplers.samplers.get("target-rss")?.listen((value) => live.targetRss.set(value));
-  samplers.samplers.get("pipeline-lag")?.listen((value) => live.pipelineLatency.observe(value / 1000));
+  samplers.onPipelineSample((value) => live.pipelineLatency.observe(value / 1000));
 }
 
 /** After the load stops: let the target's metrics backlog drain, and record where it ended. */

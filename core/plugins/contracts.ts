@@ -16,8 +16,12 @@ export interface TargetHandle {
   /** Prometheus endpoint with the governor's process metrics (RSS). */
   metricsUrl?: string;
   rssMetric?: string;
-  /** Prometheus endpoint at the far end of the metrics pipeline, and its newest-arrival gauge. */
+  /**
+   * Prometheus endpoint at the far end of the metrics pipeline: its per-decision latency histogram
+   * (arrival → visible) and its newest-arrival gauge (for the staleness probe).
+   */
   pipelineMetricsUrl?: string;
+  pipelineLatencyMetric?: string;
   pipelineArrivalMetric?: string;
   /** Direct Redis access (not through Toxiproxy) for sampling and snapshots. */
   redisUrl?: string;

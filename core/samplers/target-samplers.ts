@@ -6,16 +6,57 @@ import { LatencyHistogram } from "../analysis/latency-histogram.ts";
 import type { SamplerRequest, TargetHandle } from "../plugins/contracts.ts";
 import { PollingSampler } from "./polling-sampler.ts";
 import { metricValue, scrape } from "./prometheus-scrape.ts";
+import { emptySeries, type Series } from "./series.ts";
+import { Worker } from "node:worker_threads";
 
 export interface RunningSamplers {
   samplers: Map<SamplerRequest["name"], PollingSampler>;
+  /** Every sampled series by name, the pipeline probe's included. */
+  series(): Partial<Record<SamplerRequest["name"], Series>>;
+  onPipelineSample(listener: (lagMs: number) => void): void;
   pipelineLag: LatencyHistogram;
   redis: Redis | undefined;
   stop(): Promise<void>;
 }
 
+/**
+ * Staleness of the newest decision visible in a scrape of the exporter: the age of the freshest
+ * data a dashboard would show, measured when the scrape has been received. It bounds the
+ * per-decision pipeline latency from above (it adds the time since the exporter last applied a
+ * batch), and it keeps growing when the exporter stalls. Runs in a worker thread.
+ */
+function startPipelineProbe(
+  url: string,
+  metric: string,
+  intervalMs: number,
+  histogram: LatencyHistogram,
+  listeners: Array<(value: number) => void>,
+): { series: Series; stop(): Promise<void> } {
+  const series = emptySeries("pipeline-staleness", "ms");
+  const worker = new Worker(new URL("./pipeline-probe.worker.mjs", import.meta.url), { workerData: { url, metric, intervalMs } });
+  worker.on("message", (sample: { at: number; lag?: number }) => {
+    if (sample.lag === undefined) {
+      series.misses++;
+      return;
+    }
+    series.t.push(sample.at);
+    series.v.push(sample.lag);
+    histogram.record(sample.lag);
+    for (const listener of listeners) listener(sample.lag);
+  });
+  return {
+    series,
+    async stop() {
+      worker.postMessage("stop");
+      await worker.terminate();
+    },
+  };
+}
+
 export function startSamplers(target: TargetHandle, requests: readonly SamplerRequest[]): RunningSamplers {
   const samplers = new Map<SamplerRequest["name"], PollingSampler>();
+  const probes: Array<{ series: Series; stop(): Promise<void> }> = [];
+  const onPipelineSample: Array<(value: number) => void> = [];
   const pipelineLag = new LatencyHistogram();
   const needsRedis = requests.some((r) => r.name === "redis-backlog" || r.name === "pause-flag");
   const redis = needsRedis && target.redisUrl
@@ -46,18 +87,7 @@ export function startSamplers(target: TargetHandle, requests: readonly SamplerRe
         break;
       case "pipeline-lag":
         if (target.pipelineMetricsUrl && target.pipelineArrivalMetric) {
-          const { pipelineMetricsUrl, pipelineArrivalMetric } = target;
-          // Staleness of the newest decision visible in a scrape, measured when the scrape has
-          // been received (conservative: it includes the scrape itself). Under a steady flood
-          // this is the pipeline's latency, biased high by at most one inter-arrival gap.
-          sampler = new PollingSampler("pipeline-lag", "ms", request.intervalMs, async () => {
-            const text = await scrape(pipelineMetricsUrl);
-            const newest = metricValue(text, pipelineArrivalMetric);
-            if (newest === undefined || newest === 0) return undefined;
-            const lag = Math.max(0, performance.timeOrigin + performance.now() - newest * 1000);
-            pipelineLag.record(lag);
-            return lag;
-          });
+          probes.push(startPipelineProbe(target.pipelineMetricsUrl, target.pipelineArrivalMetric, request.intervalMs, pipelineLag, onPipelineSample));
         }
         break;
     }
@@ -68,10 +98,16 @@ export function startSamplers(target: TargetHandle, requests: readonly SamplerRe
   }
   return {
     samplers,
+    series: () => ({
+      ...Object.fromEntries([...samplers].map(([name, sampler]) => [name, sampler.series])),
+      ...(probes[0] ? { "pipeline-lag": probes[0].series } : {}),
+    }),
+    onPipelineSample: (listener) => onPipelineSample.push(listener),
     pipelineLag,
     redis,
     async stop() {
       for (const sampler of samplers.values()) sampler.stop();
+      await Promise.all(probes.map((probe) => probe.stop()));
       redis?.disconnect();
     },
   };

@@ -5,6 +5,22 @@ import { definePlugin } from "../../core/plugins/registry.ts";
 import type { FloodPlan } from "../../core/plan.ts";
 import { FloodConfigSchema, type FloodConfig } from "./config.ts";
 import { backlogGates, degradationGate, latencyGates, loadGates, memoryGate, pipelineGate } from "./gates.ts";
+import { parseHistogram, type HistogramSnapshot } from "../../core/samplers/prometheus-histogram.ts";
+import { scrape } from "../../core/samplers/prometheus-scrape.ts";
+
+async function scrapeHistogram(url: string, metric: string): Promise<HistogramSnapshot | undefined> {
+  return parseHistogram(await scrape(url, 3000).catch(() => ""), metric);
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
 
 export default definePlugin({
   name: "decision-flood",
@@ -12,6 +28,7 @@ export default definePlugin({
   dependsOn: ["sandbox"],
   config: FloodConfigSchema,
   setup(ctx, config) {
+    let pipelineBaseline: HistogramSnapshot | undefined;
     ctx.registerScenario<FloodConfig>({
       name: "decision-flood",
       description: "1,000 decisions/s (open model) through the full metrics pipeline",
@@ -20,6 +37,7 @@ export default definePlugin({
       profiles: ["quick", "full", "selftest"],
       defaultProfile: "quick",
       prepare({ runId, target, profile }) {
+        pipelineBaseline = undefined; // per-run state: a registry can run the scenario many times
         const durationSeconds = config.profiles[profile as keyof FloodConfig["profiles"]];
         const t = config.thresholds;
         const plan: FloodPlan = {
@@ -50,15 +68,25 @@ export default definePlugin({
           ],
         };
       },
-      judge(evidence) {
+      async during({ target }, signal) {
+        // The pipeline histogram's baseline: the end of k6's warm-up ramp.
+        if (!target.pipelineMetricsUrl || !target.pipelineLatencyMetric) return;
+        const { pipelineMetricsUrl, pipelineLatencyMetric } = target;
+        await abortableSleep(config.warmupSeconds * 1000, signal);
+        if (!signal.aborted) pipelineBaseline = await scrapeHistogram(pipelineMetricsUrl, pipelineLatencyMetric);
+      },
+      async judge(evidence, { target }) {
         const digest = evidence.k6.digest;
+        const after = target.pipelineMetricsUrl && target.pipelineLatencyMetric
+          ? await scrapeHistogram(target.pipelineMetricsUrl, target.pipelineLatencyMetric)
+          : undefined;
         return [
           ...latencyGates(digest, config),
           ...loadGates(digest, config),
           degradationGate(digest, config),
           ...backlogGates(evidence, config),
           memoryGate(evidence, digest, config),
-          pipelineGate(evidence, digest, config),
+          pipelineGate(evidence, digest, config, { before: pipelineBaseline, after }),
         ];
       },
       selftest: [

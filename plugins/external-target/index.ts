@@ -21,6 +21,7 @@ export default definePlugin({
           metricsUrl: target.metricsUrl,
           rssMetric: target.rssMetric,
           pipelineMetricsUrl: target.pipelineMetricsUrl,
+          pipelineLatencyMetric: target.pipelineLatencyMetric,
           pipelineArrivalMetric: target.pipelineArrivalMetric,
           redisUrl: target.redisUrl,
           keys: target.keys,

@@ -32,6 +32,7 @@ export default definePlugin({
           metricsUrl: sandbox.governorMetricsUrl,
           rssMetric: "governor_process_resident_memory_bytes",
           pipelineMetricsUrl: sandbox.exporterMetricsUrl,
+          pipelineLatencyMetric: "governor_pipeline_latency_seconds",
           pipelineArrivalMetric: "governor_pipeline_newest_arrival_timestamp_seconds",
           redisUrl: sandbox.redisUrl,
           keys: sandbox.keys,

@@ -28,10 +28,10 @@ const newestArrival = new client.Gauge({
   help: "Arrival time (UNIX seconds) of the newest decision this exporter has applied.",
   registers: [registry],
 });
-const applyLag = new client.Histogram({
-  name: "governor_pipeline_apply_lag_seconds",
-  help: "Decision arrival at the governor → applied here (the exporter's own view of the pipeline).",
-  buckets: [0.001, 0.002, 0.005, 0.01, 0.015, 0.02, 0.05, 0.1, 0.5],
+const pipelineLatency = new client.Histogram({
+  name: "governor_pipeline_latency_seconds",
+  help: "Per decision: arrival at the governor → applied here, i.e. visible to the next scrape.",
+  buckets: [0.001, 0.002, 0.005, 0.01, 0.015, 0.02, 0.025, 0.05, 0.1, 0.25, 1, 5],
   registers: [registry],
 });
 const applied = new client.Counter({
@@ -51,7 +51,7 @@ function apply(event: string): void {
   decisions.inc({ verdict: event.slice(second + 1) });
   latency.observe(Number(event.slice(first + 1, second)) / 1000);
   newestArrival.set(arrivalMs / 1000);
-  applyLag.observe((performance.timeOrigin + performance.now() - arrivalMs) / 1000);
+  pipelineLatency.observe((performance.timeOrigin + performance.now() - arrivalMs) / 1000);
   applied.inc();
 }
 

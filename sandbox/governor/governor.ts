@@ -41,6 +41,8 @@ export interface GovernorOptions {
   redisUrl: string;
   postgresUrl: string;
   staleDataMs: number;
+  eventFlushMs: number;
+  stateFlushMs: number;
   seed: number;
   limits: Limits;
   faults: readonly FaultName[];
@@ -63,7 +65,7 @@ export class Governor {
     this.policy = new PolicyNetwork(OBSERVATION_SIZE, 32, options.seed);
     this.portfolio = new Portfolio(options.limits.capitalUsd);
     this.faults = new Faults(options.faults);
-    this.hotState = new HotState(options.redisUrl);
+    this.hotState = new HotState(options.redisUrl, options.eventFlushMs, options.stateFlushMs);
     this.ledger = new Ledger(options.postgresUrl);
     this.marketData = new MarketDataFeed(options.marketDataAddress);
     this.marketData.onTick(() => this.portfolio.mark(this.marketData.mid()));
