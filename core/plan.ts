@@ -41,7 +41,7 @@ export const DEFAULT_FLOOD_PLAN: FloodPlan = {
   durationSeconds: 60,
   warmupSeconds: 10,
   preAllocatedVUs: 100,
-  maxVUs: 400,
+  maxVUs: 500,
   requestTimeoutMs: 2000,
   thresholds: { p99Ms: 15, p95Ms: 10, meanMs: 5, maxErrorRate: 0.01, maxDroppedIterations: 60 },
 };

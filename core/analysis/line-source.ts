@@ -50,12 +50,29 @@ export async function readLines(path: string, onLine: LineHandler): Promise<Line
   const stream = path.endsWith(".gz") ? raw.pipe(createGunzip()) : raw;
   const decoder = new StringDecoder("utf8");
   await new Promise<void>((resolve, reject) => {
+    // A throwing line handler (a malformed line) must reject this promise: thrown inside a stream
+    // event it would otherwise become an uncaught exception and leave the promise pending.
+    const fail = (error: unknown) => {
+      stream.destroy();
+      raw.destroy();
+      reject(error);
+    };
     raw.on("error", reject);
     stream.on("error", reject);
-    stream.on("data", (chunk: Buffer) => splitter.push(decoder.write(chunk)));
+    stream.on("data", (chunk: Buffer) => {
+      try {
+        splitter.push(decoder.write(chunk));
+      } catch (error) {
+        fail(error);
+      }
+    });
     stream.on("end", () => {
-      splitter.push(decoder.end());
-      resolve();
+      try {
+        splitter.push(decoder.end());
+        resolve();
+      } catch (error) {
+        fail(error);
+      }
     });
   });
   return { lines: splitter.lines, bytes, partialLastLine: splitter.partial };

@@ -1,7 +1,7 @@
 // Reading a YAML (or JSON) file against a zod schema, with errors that name the file, the line,
 // the field and what was expected — the line comes from the YAML node the failing path points at.
 import { existsSync, readFileSync } from "node:fs";
-import { isNode, LineCounter, parseDocument, type Document } from "yaml";
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
 import { GauntletError, type ErrorCode } from "../errors.ts";
 
@@ -21,6 +21,16 @@ function lineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[
   return undefined;
 }
 
+/** The line of `key` itself inside the mapping at `parent` (its value may start lines below). */
+function keyLineOf(doc: Document, counter: LineCounter, parent: readonly PropertyKey[], key: string): number | undefined {
+  const map = doc.getIn(parent as Array<string | number>, true);
+  if (isMap(map)) {
+    const pair = map.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
+    if (pair && isNode(pair.key) && pair.key.range) return counter.linePos(pair.key.range[0]).line;
+  }
+  return lineOf(doc, counter, [...parent, key]);
+}
+
 export function formatIssue(issue: ConfigIssue): string {
   return `${issue.file}${issue.line ? `:${issue.line}` : ""}: ${issue.path || "(root)"}: ${issue.message}`;
 }
@@ -36,16 +46,22 @@ export function parseYamlText<S extends z.ZodType>(file: string, text: string, s
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
-    const line = first.linePos?.[0]?.line;
+    // linePos is only filled in with prettyErrors; pos (offsets) always is.
+    const line = first.linePos?.[0]?.line ?? counter.linePos(first.pos[0]).line;
     throw new GauntletError(code, `${file}${line ? `:${line}` : ""}: not valid YAML: ${first.message.split("\n")[0]}`);
   }
   const parsed = schema.safeParse(doc.toJS());
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => ({
-    file,
-    line: lineOf(doc, counter, issue.path),
-    path: issue.path.join("."),
-    message: issue.message,
-  }));
+  const issues = parsed.error.issues.map((issue) => {
+    // zod reports an unknown key on its parent object: point at the (first) key itself.
+    const unknownKeys = issue.code === "unrecognized_keys" ? issue.keys : [];
+    const unknownKey = unknownKeys[0];
+    return {
+      file,
+      line: unknownKey === undefined ? lineOf(doc, counter, issue.path) : keyLineOf(doc, counter, issue.path, unknownKey),
+      path: (unknownKeys.length === 1 ? [...issue.path, unknownKey!] : issue.path).join("."),
+      message: issue.message,
+    };
+  });
   throw new GauntletError(code, issues.map(formatIssue).join("\n  "));
 }

@@ -15,8 +15,10 @@ export interface GateResult {
   category: GateCategory;
   severity: Severity;
   status: GateStatus;
-  /** null when there was nothing to measure. */
+  /** null when there was nothing to measure (or the value is infinite: see measuredText). */
   measured: number | null;
+  /** For values JSON cannot carry: "∞" when e.g. decisions never became visible. */
+  measuredText?: string;
   unit: string;
   comparator: Comparator;
   threshold: number;
@@ -49,7 +51,9 @@ export function judge(spec: GateSpec, measured: number | undefined, detail: stri
   if (measured === undefined || Number.isNaN(measured)) {
     return { ...spec, status: "no-data", measured: null, detail };
   }
-  return { ...spec, status: holds(measured, spec.comparator, spec.threshold) ? "pass" : "fail", measured, detail };
+  const status = holds(measured, spec.comparator, spec.threshold) ? "pass" : "fail";
+  if (!Number.isFinite(measured)) return { ...spec, status, measured: null, measuredText: measured > 0 ? "∞" : "−∞", detail };
+  return { ...spec, status, measured, detail };
 }
 
 export function noData(spec: GateSpec, detail: string): GateResult {
@@ -61,8 +65,9 @@ export function formatThreshold(gate: Pick<GateResult, "comparator" | "threshold
   return `${symbol} ${formatNumber(gate.threshold)}${gate.unit ? ` ${gate.unit}` : ""}`;
 }
 
-export function formatMeasured(gate: Pick<GateResult, "measured" | "unit">): string {
-  return gate.measured === null ? "—" : `${formatNumber(gate.measured)}${gate.unit ? ` ${gate.unit}` : ""}`;
+export function formatMeasured(gate: Pick<GateResult, "measured" | "measuredText" | "unit">): string {
+  const value = gate.measured === null ? gate.measuredText : formatNumber(gate.measured);
+  return value === undefined ? "—" : `${value}${gate.unit ? ` ${gate.unit}` : ""}`;
 }
 
 export function formatNumber(value: number): string {

@@ -10,6 +10,7 @@ export const GateSchema = z.object({
   severity: z.enum(["CRITICAL", "HIGH", "MEDIUM"]),
   status: z.enum(["pass", "fail", "no-data"]),
   measured: z.number().nullable(),
+  measuredText: z.string().optional(),
   unit: z.string(),
   comparator: z.enum(["<=", "<", ">=", ">", "=="]),
   threshold: z.number(),

@@ -9,6 +9,13 @@ export interface HistogramSnapshot {
   sum: number;
 }
 
+/** A sample line's value: the token after the name and labels (an optional timestamp may follow it). */
+function sampleValue(line: string): number {
+  const close = line.lastIndexOf("}");
+  const rest = close === -1 ? line.slice(line.indexOf(" ")) : line.slice(close + 1);
+  return Number(rest.trim().split(/\s+/)[0]);
+}
+
 /** The histogram `name` (unlabelled) from exposition text; undefined if absent. */
 export function parseHistogram(text: string, name: string): HistogramSnapshot | undefined {
   const le: number[] = [];
@@ -20,11 +27,11 @@ export function parseHistogram(text: string, name: string): HistogramSnapshot | 
       const bound = /le="([^"]+)"/.exec(line)?.[1];
       if (bound === undefined) continue;
       le.push(bound === "+Inf" ? Number.POSITIVE_INFINITY : Number(bound));
-      cumulative.push(Number(line.slice(line.lastIndexOf(" ") + 1)));
+      cumulative.push(sampleValue(line));
     } else if (line.startsWith(`${name}_count `)) {
-      count = Number(line.slice(line.lastIndexOf(" ") + 1));
+      count = sampleValue(line);
     } else if (line.startsWith(`${name}_sum `)) {
-      sum = Number(line.slice(line.lastIndexOf(" ") + 1));
+      sum = sampleValue(line);
     }
   }
   if (le.length === 0 || count === undefined) return undefined;

@@ -4,13 +4,13 @@ import { z } from "zod";
 export const FloodConfigSchema = z.strictObject({
   rate: z.number().int().positive().default(1000),
   symbol: z.string().default("AAPL"),
+  /** Measured seconds per profile (after the warm-up). */
   profiles: z
     .strictObject({
       quick: z.number().int().positive().default(60),
       full: z.number().int().positive().default(600),
-      selftest: z.number().int().positive().default(20),
     })
-    .default({ quick: 60, full: 600, selftest: 20 }),
+    .default({ quick: 60, full: 600 }),
   preAllocatedVUs: z.number().int().positive().default(100),
   maxVUs: z.number().int().positive().default(500),
   requestTimeoutMs: z.number().int().positive().default(2000),

@@ -125,7 +125,9 @@ export function pipelineGate(
   if (!window.after) return noData(spec, "the target exposes no pipeline latency histogram");
   if (!window.before) return noData(spec, "the exporter could not be scraped when the measured flood began");
   const delta = histogramDelta(window.before, window.after);
-  const missing = Math.max(0, digest.requests - delta.count);
+  // Only answered decisions produce a metrics event; failed requests are the error gate's business.
+  const answered = digest.requests - digest.failed;
+  const missing = Math.max(0, answered - delta.count);
   const p99 = histogramQuantile(0.99, delta, missing) * 1000;
   const staleness = within(evidence.series["pipeline-lag"], digest.firstMs + 1000, digest.lastMs - 250);
   let cross = "no staleness probe";
@@ -137,6 +139,6 @@ export function pipelineGate(
   return judge(
     spec,
     p99,
-    `exporter histogram over the measured flood: ${n(delta.count)} decisions applied, ${n(missing)} of ${n(digest.requests)} never became visible (counted as infinitely late); ${n((fractionAtOrBelow(config.thresholds.pipelineP99Ms / 1000, delta, missing) || 0) * 100)}% within ${config.thresholds.pipelineP99Ms} ms; ${cross}`,
+    `exporter histogram over the measured flood: ${n(delta.count)} decisions applied, ${n(missing)} of ${n(answered)} answered decisions never became visible (counted as infinitely late); ${n((fractionAtOrBelow(config.thresholds.pipelineP99Ms / 1000, delta, missing) || 0) * 100)}% within ${config.thresholds.pipelineP99Ms} ms; ${cross}`,
   );
 }

@@ -24,7 +24,10 @@ export class HotState {
   ) {
     this.redis = new Redis(url, {
       maxRetriesPerRequest: null, // never drop a command: queue it until Redis is back
-      enableAutoPipelining: true,
+      // No auto-pipelining: writes are already batched here, and ioredis's auto-pipeline
+      // bookkeeping kept ~750 bytes per decision alive long enough to be promoted to the old
+      // generation — a heap sawtooth of tens of MB that looks like a leak on a one-minute run.
+      enableAutoPipelining: false,
       retryStrategy: (times) => Math.min(times * 50, 500),
     });
     this.redis.on("error", () => undefined); // reconnects on its own; errors are expected in drills

@@ -150,42 +150,49 @@ export class Ledger {
 
 type Batch = { decisions: DecisionRow[]; orders: OrderRow[]; updates: OrderUpdate[]; fills: FillRow[] };
 
-/** Multi-row writes with unnest(): one statement per table, whatever the batch size. */
+/**
+ * Multi-row writes: each table's rows travel as one JSON parameter that PostgreSQL expands with
+ * json_to_recordset. One string per batch instead of an array literal per column keeps the
+ * garbage (and what the young generation promotes) small on the decision path's process.
+ */
 async function writeBatch(client: pg.PoolClient, batch: Batch): Promise<void> {
   const { decisions, orders, updates, fills } = batch;
   if (decisions.length > 0) {
-    await client.query(
-      `insert into decisions (id, ts, action, verdict, shares, reason, latency_us, order_id)
-       select * from unnest($1::text[], $2::float8[], $3::int2[], $4::text[], $5::float8[], $6::text[], $7::int4[], $8::text[])
-       on conflict (id) do nothing`,
-      [
-        decisions.map((d) => d.id), decisions.map((d) => d.ts), decisions.map((d) => d.action),
-        decisions.map((d) => d.verdict), decisions.map((d) => d.shares), decisions.map((d) => d.reason),
-        decisions.map((d) => d.latencyUs), decisions.map((d) => d.orderId),
-      ],
-    );
+    await client.query({
+      name: "ledger_decisions",
+      text: `insert into decisions (id, ts, action, verdict, shares, reason, latency_us, order_id)
+             select id, ts, action, verdict, shares, reason, "latencyUs", "orderId"
+             from json_to_recordset($1::json) as r(id text, ts float8, action int2, verdict text, shares float8, reason text, "latencyUs" int4, "orderId" text)
+             on conflict (id) do nothing`,
+      values: [JSON.stringify(decisions)],
+    });
   }
   if (orders.length > 0) {
-    await client.query(
-      `insert into orders (client_order_id, decision_id, side, qty, created_at)
-       select * from unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[])
-       on conflict (client_order_id) do nothing`,
-      [orders.map((o) => o.clientOrderId), orders.map((o) => o.decisionId), orders.map((o) => o.side), orders.map((o) => o.qty), orders.map((o) => o.createdAt)],
-    );
+    await client.query({
+      name: "ledger_orders",
+      text: `insert into orders (client_order_id, decision_id, side, qty, created_at)
+             select "clientOrderId", "decisionId", side, qty, "createdAt"
+             from json_to_recordset($1::json) as r("clientOrderId" text, "decisionId" text, side text, qty float8, "createdAt" float8)
+             on conflict (client_order_id) do nothing`,
+      values: [JSON.stringify(orders)],
+    });
   }
   if (fills.length > 0) {
-    await client.query(
-      `insert into fills (fill_id, seq, client_order_id, side, qty, price, fee, at)
-       select * from unnest($1::text[], $2::int4[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::float8[], $8::float8[])
-       on conflict (fill_id) do nothing`,
-      [fills.map((f) => f.fillId), fills.map((f) => f.seq), fills.map((f) => f.clientOrderId), fills.map((f) => f.side), fills.map((f) => f.qty), fills.map((f) => f.price), fills.map((f) => f.fee), fills.map((f) => f.at)],
-    );
+    await client.query({
+      name: "ledger_fills",
+      text: `insert into fills (fill_id, seq, client_order_id, side, qty, price, fee, at)
+             select "fillId", seq, "clientOrderId", side, qty, price, fee, at
+             from json_to_recordset($1::json) as r("fillId" text, seq int4, "clientOrderId" text, side text, qty float8, price float8, fee float8, at float8)
+             on conflict (fill_id) do nothing`,
+      values: [JSON.stringify(fills)],
+    });
   }
   // Status changes apply in order, so the last update of an order wins.
   for (const update of updates) {
-    await client.query(
-      "update orders set status = $2, filled_qty = $3, reason = $4 where client_order_id = $1",
-      [update.clientOrderId, update.status, update.filledQty, update.reason],
-    );
+    await client.query({
+      name: "ledger_order_update",
+      text: "update orders set status = $2, filled_qty = $3, reason = $4 where client_order_id = $1",
+      values: [update.clientOrderId, update.status, update.filledQty, update.reason],
+    });
   }
 }

@@ -1,0 +1,42 @@
+// The test runner: uvu underneath (fast, small), wrapped once so that test files stay plain
+// (`test(name, fn)` + assert) and the closing line is the one CI reads: "N passed, N failed".
+//
+//   tsx tests/run.ts                 every tier: unit, contract, integration, e2e
+//   tsx tests/run.ts unit contract   only those tiers
+//   tsx tests/run.ts unit lobster    only files whose name matches "lobster" in the unit tier
+import { readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { run } from "uvu/run";
+
+const TIERS = ["unit", "contract", "integration", "e2e"] as const;
+const args = process.argv.slice(2);
+const tiers = TIERS.filter((tier) => args.length === 0 || args.includes(tier));
+const patterns = args.filter((arg) => !(TIERS as readonly string[]).includes(arg));
+const root = resolve(import.meta.dirname, ".");
+
+const suites = tiers.flatMap((tier) =>
+  readdirSync(join(root, tier))
+    .filter((file) => file.endsWith(".test.ts") && (patterns.length === 0 || patterns.some((p) => file.includes(p))))
+    .sort()
+    .map((file) => ({ name: `${tier}/${file}`, file: join(root, tier, file) })),
+);
+
+// uvu prints "Total: N" and "Passed: N"; keep its output and add the closing line CI reads.
+let total = 0;
+let passed = 0;
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+  const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
+  const plain = text.replace(/\x1b\[[0-9;]*m/g, "");
+  const totalMatch = /Total:\s+(\d+)/.exec(plain);
+  const passedMatch = /Passed:\s+(\d+)/.exec(plain);
+  if (totalMatch) total = Number(totalMatch[1]);
+  if (passedMatch) passed = Number(passedMatch[1]);
+  return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+}) as typeof process.stdout.write;
+
+await run(suites, { bail: false });
+process.stdout.write = write;
+const failed = total - passed;
+write(`\n${passed} passed, ${failed} failed (${suites.length} files: ${tiers.join(", ")})\n`);
+if (failed > 0 || total === 0) process.exitCode = 1;
