@@ -1,7 +1,7 @@
 // gauntlet — the command line. Verbs are plain words; a user mistake prints a code, a message and
 // a hint (exit 2), never a stack trace.
 import { Command, CommanderError } from "commander";
-import { errorTableMarkdown, GauntletError, isGauntletError } from "../errors.ts";
+import { ERRORS, errorTableMarkdown, GauntletError, isGauntletError } from "../errors.ts";
 import { log, setLogLevel } from "../log.ts";
 import { registerRun } from "./commands/run.ts";
 import { registerSetup } from "./commands/setup.ts";
@@ -40,8 +40,14 @@ program
   .command("errors")
   .description("the error table: every code, its exit code and hint")
   .option("--markdown", "print as Markdown (docs/errors.md)")
-  .action(() => {
-    process.stdout.write(errorTableMarkdown());
+  .action((flags: { markdown?: boolean }) => {
+    if (flags.markdown) {
+      process.stdout.write(errorTableMarkdown());
+      return;
+    }
+    for (const [code, spec] of Object.entries(ERRORS)) {
+      process.stdout.write(`${code.padEnd(32)} exit ${spec.exit}  ${spec.title}\n${" ".repeat(41)}${spec.hint}\n`);
+    }
   });
 
 try {

@@ -26,6 +26,14 @@ export const GauntletConfigSchema = z.strictObject({
 export type GauntletConfig = z.infer<typeof GauntletConfigSchema>;
 export type ExternalTarget = z.infer<typeof ExternalTargetSchema>;
 
-export function loadConfig(file: string | undefined): GauntletConfig {
-  return file ? loadYamlFile(file, GauntletConfigSchema) : GauntletConfigSchema.parse({});
+/**
+ * Load gauntlet.yaml, checking each plugin's section against that plugin's own schema in the
+ * same pass, so that a bad threshold is reported with the file, its line and its full path
+ * (e.g. `gauntlet.yaml:7: plugins.decision-flood.thresholds.p99Ms: …`).
+ */
+export function loadConfig(file: string | undefined, plugins: ReadonlyArray<{ name: string; config: z.ZodType }> = []): GauntletConfig {
+  if (!file) return GauntletConfigSchema.parse({});
+  const pluginSections = Object.fromEntries(plugins.map((plugin) => [plugin.name, plugin.config.optional()]));
+  const schema = GauntletConfigSchema.extend({ plugins: z.strictObject(pluginSections).default({}) });
+  return loadYamlFile(file, schema) as GauntletConfig;
 }

@@ -61,8 +61,9 @@ export function buildResults(input: {
     exitCode: input.exitCode,
     error: input.error,
     gates: input.gates,
+    // Without a single judged request there are no latency figures to report (NaN is not JSON).
     k6:
-      digest && latency && input.analyzed
+      digest && latency && input.analyzed && digest.requests > 0
         ? {
             exitCode: input.k6ExitCode,
             requests: digest.requests,

@@ -91,7 +91,7 @@ export default definePlugin({
         ];
       },
       selftest: [
-        { fault: "slow-path", mustFail: ["latency_p99", "latency_p95"] },
+        { fault: "slow-path", mustFail: ["latency_p99", "latency_p95", "latency_mean"] },
         { fault: "history-scan", mustFail: ["latency_degradation"] },
         { fault: "event-loop-stall", mustFail: ["dropped_iterations"] },
         { fault: "error-burst", mustFail: ["error_rate"] },

@@ -154,19 +154,17 @@ const byId = (gates: GateResult[]) => Object.fromEntries(gates.map((g) => [g.id,
 
 test("latency gates: fewer samples than minSamples → every latency gate no-data, sample count shown", () => {
   const gates = byId(latencyGates(flood(10, 100, () => 1), CONFIG)); // 1,000 < 10,000
-  assert.equal(Object.keys(gates), ["latency_samples", "latency_p99", "latency_p95", "latency_mean"]);
+  assert.equal(Object.keys(gates), ["latency_p99", "latency_p95", "latency_mean"]);
   for (const g of Object.values(gates)) {
     assert.is(g.status, "no-data", g.id);
     assert.ok(g.detail.includes("only 1,000 decisions were measured"), g.detail);
   }
-  assert.is(gates.latency_samples!.measured, 1000);
 });
 
 test("latency gates: P99, P95 and mean judged against the thresholds", () => {
   // 97% at 2 ms, 3% at 12 ms: P95 = 2 (pass ≤ 10), P99 = 12 (pass ≤ 15), mean 2.3 (pass ≤ 5)
   const good = byId(latencyGates(flood(20, 600, (at) => (Math.round(at * 600) % 100 < 3 ? 12 : 2)), CONFIG));
-  assert.is(good.latency_samples!.status, "pass");
-  assert.is(good.latency_samples!.measured, 12_000);
+  assert.match(good.latency_p99!.detail, /all 12,000 decisions/);
   assert.is(good.latency_p99!.status, "pass");
   assert.ok(Math.abs(good.latency_p99!.measured! - 12) <= 0.012);
   assert.is(good.latency_p95!.status, "pass");

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { loadConfig } from "../../config/gauntlet-config.ts";
 import { log } from "../../log.ts";
 import { runScenario, type RunOutcome } from "../../orchestrator/run-scenario.ts";
-import { builtinRegistry } from "../../../plugins/index.ts";
+import { BUILTIN_PLUGINS, builtinRegistry } from "../../../plugins/index.ts";
 import { textTable } from "../../../reports/gate-table.ts";
 import { collect, integer } from "../options.ts";
 
@@ -27,7 +27,7 @@ export function printOutcome(outcome: RunOutcome): void {
 }
 
 export async function runFromFlags(scenario: string, flags: RunFlags): Promise<RunOutcome> {
-  const config = loadConfig(flags.config);
+  const config = loadConfig(flags.config, BUILTIN_PLUGINS);
   const registry = builtinRegistry(config.plugins);
   let target = "sandbox";
   let targetOptions: Record<string, unknown> = {};

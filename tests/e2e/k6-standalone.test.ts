@@ -1,0 +1,66 @@
+// The bundled script under plain `k6 run`, as a user runs it: against the correct sandbox k6's
+// own thresholds pass (exit 0); against a governor with the slow-path fault they fail and k6
+// exits 99; against a target that is not a shadow instance setup() aborts (exit 108).
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { createServer } from "node:http";
+import { join } from "node:path";
+import { k6ScriptPath } from "../../core/paths.ts";
+import { runCommand } from "../../core/services/child-process.ts";
+import { freePort } from "../../core/services/ports.ts";
+import { requireTool } from "../../core/setup/tools.ts";
+import { launchSandbox } from "../../plugins/sandbox/launch.ts";
+import type { FaultName } from "../../sandbox/config.ts";
+import { tempDir } from "../support/cli.ts";
+
+async function k6Run(target: string, extra: string[] = []): Promise<{ code: number; out: string }> {
+  const k6 = await requireTool("k6");
+  const result = await runCommand(k6.path, ["run", "--no-color", "-e", `TARGET=${target}`, "-e", "DURATION=12", "-e", "WARMUP=3", ...extra, k6ScriptPath("flood")], {
+    env: { ...process.env, K6_NO_USAGE_REPORT: "true" },
+    timeoutMs: 120_000,
+  });
+  return { code: result.code, out: result.stdout + result.stderr };
+}
+
+async function withSandbox(faults: FaultName[], body: (url: string) => Promise<void>): Promise<void> {
+  const sandbox = await launchSandbox({ dir: join(tempDir(), "sandbox"), toxiproxyBinary: (await requireTool("toxiproxy")).path, faults });
+  try {
+    await body(sandbox.governorUrl);
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+test("k6 run dist/k6/flood.js against the correct sandbox: thresholds pass, exit 0", async () => {
+  await withSandbox([], async (url) => {
+    const { code, out } = await k6Run(url, ["-e", "RATE=500"]);
+    assert.is(code, 0, out.slice(-2000));
+    assert.match(out, /http_req_duration\{scenario:decision_flood\}/);
+  });
+});
+
+test("k6 run against a slow governor: k6's own thresholds fail, exit 99", async () => {
+  await withSandbox(["slow-path"], async (url) => {
+    const { code, out } = await k6Run(url);
+    assert.is(code, 99, out.slice(-2000));
+    assert.match(out, /thresholds on metrics .*http_req_duration/);
+  });
+});
+
+test("k6 run against a target that is not a shadow instance: aborted in setup, exit 108", async () => {
+  const server = createServer((req, res) => {
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ mode: "production" }));
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  try {
+    const { code, out } = await k6Run(`http://127.0.0.1:${port}`);
+    assert.is(code, 108, out.slice(-2000));
+    assert.match(out, /not a shadow instance/);
+  } finally {
+    server.close();
+  }
+});
+
+test.run();

@@ -1,0 +1,114 @@
+// Running the real CLI from tests, in a throw-away runs folder.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { REPO_ROOT } from "../../core/paths.ts";
+import type { Results } from "../../core/results/results-schema.ts";
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function tempDir(prefix = "gauntlet-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function startGauntlet(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(join(REPO_ROOT, "bin", "gauntlet"), args, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<CliResult>((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+  return { child, done };
+}
+
+export function gauntlet(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return startGauntlet(args, env).done;
+}
+
+/** The results.json of the only (or newest) run in a runs folder. */
+export function latestResults(runsDir: string): Results {
+  const runs = readdirSync(runsDir).filter((name) => /^\d{8}-/.test(name)).sort();
+  const last = runs[runs.length - 1];
+  if (!last) throw new Error(`no run in ${runsDir}`);
+  return JSON.parse(readFileSync(join(runsDir, last, "results.json"), "utf8")) as Results;
+}
+
+export function latestRunDir(runsDir: string): string {
+  const runs = readdirSync(runsDir).filter((name) => /^\d{8}-/.test(name)).sort();
+  return join(runsDir, runs[runs.length - 1]!);
+}
+
+/** A gauntlet.yaml for short, cheap runs (tests of behaviour, not of performance). */
+export function shortFloodConfig(dir: string, overrides = ""): string {
+  const path = join(dir, "gauntlet.yaml");
+  writeFileSync(
+    path,
+    `metricsPort: 0
+plugins:
+  decision-flood:
+    rate: 300
+    warmupSeconds: 2
+    profiles: { quick: 12, full: 12 }
+    thresholds: { minSamples: 2000 }
+${overrides}`,
+  );
+  return path;
+}
+
+/** Wait until `predicate` holds, polling; false on timeout. */
+export async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (predicate()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
+
+export function fileContains(path: string, text: string): boolean {
+  return existsSync(path) && readFileSync(path, "utf8").includes(text);
+}
+
+/** Processes whose command line mentions `needle` (to prove nothing was left running). */
+export function processesMatching(needle: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ");
+      if (cmd.includes(needle)) pids.push(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return pids;
+}
+
+/** Every pid the run's audit log says it started (services and k6) that is still alive. */
+export function survivingRunPids(runDir: string): number[] {
+  const path = join(runDir, "events.ndjson");
+  if (!existsSync(path)) return [];
+  const pids = readFileSync(path, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { kind: string; pid?: number })
+    .filter((event) => (event.kind === "service.start" || event.kind === "k6.start") && typeof event.pid === "number")
+    .map((event) => event.pid!);
+  return pids.filter((pid) => {
+    try {
+      process.kill(pid, 0);
+      return !readFileSync(`/proc/${pid}/status`, "utf8").includes("State:\tZ");
+    } catch {
+      return false;
+    }
+  });
+}
