@@ -45,3 +45,25 @@ export const DEFAULT_FLOOD_PLAN: FloodPlan = {
   requestTimeoutMs: 2000,
   thresholds: { p99Ms: 15, p95Ms: 10, meanMs: 5, maxErrorRate: 0.01, maxDroppedIterations: 60 },
 };
+
+export interface OrderBurstPlan {
+  scenario: "order-burst";
+  runId: string;
+  targetUrl: string;
+  symbol: string;
+  /** Position changes to send. */
+  decisions: number;
+  /** Decisions in flight at once (k6 VUs sharing the iterations). */
+  concurrency: number;
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_ORDER_BURST_PLAN: OrderBurstPlan = {
+  scenario: "order-burst",
+  runId: "standalone",
+  targetUrl: "http://127.0.0.1:7300",
+  symbol: "AAPL",
+  decisions: 50,
+  concurrency: 8,
+  requestTimeoutMs: 2000,
+};

@@ -4,9 +4,11 @@ import type { Plugin } from "../core/plugins/registry.ts";
 import { Registry } from "../core/plugins/registry.ts";
 import decisionFlood from "./decision-flood/index.ts";
 import externalTarget from "./external-target/index.ts";
+import integrity from "./integrity/index.ts";
+import orderBurst from "./order-burst/index.ts";
 import sandbox from "./sandbox/index.ts";
 
-export const BUILTIN_PLUGINS: Plugin[] = [sandbox, externalTarget, decisionFlood];
+export const BUILTIN_PLUGINS: Plugin[] = [sandbox, externalTarget, decisionFlood, integrity, orderBurst];
 
 export function builtinRegistry(configs: Record<string, unknown> = {}): Registry {
   return new Registry().register(BUILTIN_PLUGINS, configs);

@@ -17,12 +17,18 @@ export type Limits = z.infer<typeof LimitsSchema>;
 
 /** Switchable seeded faults: each one makes a specific gate fail (see sandbox/governor/faults.ts). */
 export const FAULTS = [
+  // decision-flood
   "slow-path",
   "history-scan",
   "event-loop-stall",
   "error-burst",
   "memory-leak",
   "stalled-exporter",
+  // portfolio integrity
+  "skip-ledger-row",
+  "redis-drift",
+  "fee-miscalc",
+  "double-count-fill",
 ] as const;
 export type FaultName = (typeof FAULTS)[number];
 
@@ -54,6 +60,8 @@ export const SandboxConfigSchema = z.strictObject({
     roundTripMs: z.number().nonnegative().default(30),
     roundTripJitterMs: z.number().nonnegative().default(0),
     feeBps: z.number().nonnegative().default(1),
+    /** Per-fill minimum commission, as retail brokers charge: it makes fees matter on small orders. */
+    minFeeUsd: z.number().nonnegative().default(0.35),
     seed: z.number().int().default(11),
   }),
   exporter: z.strictObject({

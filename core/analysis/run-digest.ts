@@ -1,9 +1,10 @@
 // Everything the gates need from k6's samples, accumulated in one pass in bounded memory:
 // an overall latency histogram, time windows (each with its own small histogram, error and drop
 // counts) whose width doubles whenever there are too many — so a 10-hour run costs the same memory
-// as a 10-minute one — and a bitset of the decision ids k6 saw answered.
+// as a 10-minute one — and bitsets of the decision ids k6 saw answered.
 import * as hdr from "hdr-histogram-js";
 import type { K6Point } from "./k6-output.ts";
+import { DecisionIdSet } from "./decision-ids.ts";
 import { LatencyHistogram } from "./latency-histogram.ts";
 
 export const DIGEST_METRICS = new Set(["http_req_duration", "http_req_failed", "dropped_iterations", "checks"]);
@@ -46,9 +47,10 @@ export class RunDigest {
   lastMs = Number.NaN;
   windowMs = 1000;
   readonly windows: Window[] = [];
-  private ids = new Uint8Array(1 << 14);
-  private maxId = -1;
-  nonNumericIds = 0;
+  /** Decision ids k6 measured in the judged scenario. */
+  readonly scenarioIds = new DecisionIdSet();
+  /** Decision ids answered with a 2xx in any scenario (warm-up included): the integrity join's input. */
+  readonly answered = new DecisionIdSet();
   /** Live listeners (Gauntlet's :8000 metrics). */
   onLatency: ((ms: number) => void) | undefined;
   onFailure: (() => void) | undefined;
@@ -66,6 +68,7 @@ export class RunDigest {
       this.onDropped?.(point.value);
       return;
     }
+    if (point.metric === "http_req_duration" && point.decisionId && point.status.startsWith("2")) this.answered.add(point.decisionId);
     if (point.scenario !== this.scenario) return;
     switch (point.metric) {
       case "http_req_duration": {
@@ -74,7 +77,7 @@ export class RunDigest {
         const window = this.window(point.timeMs);
         window.requests++;
         window.histogram.recordValue(Math.max(1, Math.round(point.value * 1000)));
-        if (point.decisionId) this.markId(point.decisionId);
+        if (point.decisionId) this.scenarioIds.add(point.decisionId);
         this.onLatency?.(point.value);
         break;
       }
@@ -125,36 +128,17 @@ export class RunDigest {
     this.windowMs *= 2;
   }
 
-  private markId(id: string): void {
-    const n = Number(id);
-    if (!Number.isInteger(n) || n < 0) {
-      this.nonNumericIds++;
-      return;
-    }
-    if (n >= this.ids.length * 8) {
-      const grown = new Uint8Array(Math.max(this.ids.length * 2, (n >> 3) + 1));
-      grown.set(this.ids);
-      this.ids = grown;
-    }
-    this.ids[n >> 3]! |= 1 << (n & 7);
-    if (n > this.maxId) this.maxId = n;
-  }
-
-  /** Decision ids k6 saw answered (numeric ids only). */
+  /** Whether k6 measured decision `id` of the judged scenario. */
   hasDecision(id: number): boolean {
-    return id >= 0 && id <= this.maxId && (this.ids[id >> 3]! & (1 << (id & 7))) !== 0;
+    return this.scenarioIds.has(String(id));
   }
 
   decisionIdsSeen(): number {
-    let count = 0;
-    for (const byte of this.ids) {
-      let b = byte;
-      while (b) {
-        b &= b - 1;
-        count++;
-      }
-    }
-    return count;
+    return this.scenarioIds.size;
+  }
+
+  get nonNumericIds(): number {
+    return this.scenarioIds.unshaped;
   }
 
   get durationSeconds(): number {

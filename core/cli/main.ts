@@ -9,6 +9,7 @@ import { registerDoctor } from "./commands/doctor.ts";
 import { registerSelftest } from "./commands/selftest.ts";
 import { registerSandbox } from "./commands/sandbox.ts";
 import { registerAnalyze } from "./commands/analyze.ts";
+import { registerToxics } from "./commands/toxics.ts";
 import { builtinRegistry } from "../../plugins/index.ts";
 
 const program = new Command("gauntlet")
@@ -26,6 +27,7 @@ registerRun(program);
 registerSelftest(program);
 registerSandbox(program);
 registerAnalyze(program);
+registerToxics(program);
 
 program
   .command("scenarios")

@@ -33,6 +33,7 @@ export type ExternalTarget = z.infer<typeof ExternalTargetSchema>;
  */
 export function loadConfig(file: string | undefined, plugins: ReadonlyArray<{ name: string; config: z.ZodType }> = []): GauntletConfig {
   if (!file) return GauntletConfigSchema.parse({});
+  if (plugins.length === 0) return loadYamlFile(file, GauntletConfigSchema);
   const pluginSections = Object.fromEntries(plugins.map((plugin) => [plugin.name, plugin.config.optional()]));
   const schema = GauntletConfigSchema.extend({ plugins: z.strictObject(pluginSections).default({}) });
   return loadYamlFile(file, schema) as GauntletConfig;

@@ -31,17 +31,36 @@ function keyLineOf(doc: Document, counter: LineCounter, parent: readonly Propert
   return lineOf(doc, counter, [...parent, key]);
 }
 
+export interface YamlParseOptions {
+  /**
+   * How a failing path reads in the message (default: dotted). Lets a format name what a reader
+   * looks for, e.g. a profile step by its index AND its proxy. Gets the raw parsed document.
+   */
+  describePath?: (path: readonly PropertyKey[], document: unknown) => string;
+}
+
 export function formatIssue(issue: ConfigIssue): string {
   return `${issue.file}${issue.line ? `:${issue.line}` : ""}: ${issue.path || "(root)"}: ${issue.message}`;
 }
 
 /** Parse and validate; throws `code` listing every issue with its line. */
-export function loadYamlFile<S extends z.ZodType>(file: string, schema: S, code: ErrorCode = "GAUNTLET_CONFIG_INVALID"): z.output<S> {
+export function loadYamlFile<S extends z.ZodType>(
+  file: string,
+  schema: S,
+  code: ErrorCode = "GAUNTLET_CONFIG_INVALID",
+  options: YamlParseOptions = {},
+): z.output<S> {
   if (!existsSync(file)) throw new GauntletError(code, `${file}: no such file`);
-  return parseYamlText(file, readFileSync(file, "utf8"), schema, code);
+  return parseYamlText(file, readFileSync(file, "utf8"), schema, code, options);
 }
 
-export function parseYamlText<S extends z.ZodType>(file: string, text: string, schema: S, code: ErrorCode = "GAUNTLET_CONFIG_INVALID"): z.output<S> {
+export function parseYamlText<S extends z.ZodType>(
+  file: string,
+  text: string,
+  schema: S,
+  code: ErrorCode = "GAUNTLET_CONFIG_INVALID",
+  options: YamlParseOptions = {},
+): z.output<S> {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -50,16 +69,18 @@ export function parseYamlText<S extends z.ZodType>(file: string, text: string, s
     const line = first.linePos?.[0]?.line ?? counter.linePos(first.pos[0]).line;
     throw new GauntletError(code, `${file}${line ? `:${line}` : ""}: not valid YAML: ${first.message.split("\n")[0]}`);
   }
-  const parsed = schema.safeParse(doc.toJS());
+  const input: unknown = doc.toJS();
+  const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((issue) => {
     // zod reports an unknown key on its parent object: point at the (first) key itself.
     const unknownKeys = issue.code === "unrecognized_keys" ? issue.keys : [];
     const unknownKey = unknownKeys[0];
+    const path = unknownKeys.length === 1 ? [...issue.path, unknownKey!] : issue.path;
     return {
       file,
       line: unknownKey === undefined ? lineOf(doc, counter, issue.path) : keyLineOf(doc, counter, issue.path, unknownKey),
-      path: (unknownKeys.length === 1 ? [...issue.path, unknownKey!] : issue.path).join("."),
+      path: options.describePath ? options.describePath(path, input) : path.join("."),
       message: issue.message,
     };
   });

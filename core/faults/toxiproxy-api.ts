@@ -21,6 +21,15 @@ export interface ToxicSpec {
   attributes: Record<string, number>;
 }
 
+/** A proxy as GET /proxies reports it, toxics included (the client drops them). */
+export interface ProxyState {
+  name: string;
+  listen: string;
+  upstream: string;
+  enabled: boolean;
+  toxics: ToxicSpec[];
+}
+
 const REQUEST_TIMEOUT_MS = 5000;
 const RETRIES = 3;
 
@@ -90,6 +99,22 @@ export class ToxiproxyApi {
 
   async proxies(): Promise<Record<string, Proxy>> {
     return withRetries("list proxies", () => this.client.getAll());
+  }
+
+  /** Every proxy with its toxics, sorted by name. */
+  async listProxies(): Promise<ProxyState[]> {
+    return withRetries("list proxies", async () => {
+      const url = `${this.url}/proxies`;
+      let response: Response;
+      try {
+        response = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      } catch (error) {
+        throw new GauntletError("GAUNTLET_TOXIPROXY_API", `GET ${url}: ${(error as Error).message}`);
+      }
+      if (!response.ok) throw new GauntletError("GAUNTLET_TOXIPROXY_API", `GET ${url} → ${response.status}: ${await response.text()}`);
+      const proxies = Object.values((await response.json()) as Record<string, ProxyState>);
+      return proxies.map((proxy) => ({ ...proxy, toxics: proxy.toxics ?? [] })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    });
   }
 
   async setEnabled(name: string, enabled: boolean): Promise<void> {

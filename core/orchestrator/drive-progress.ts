@@ -37,7 +37,9 @@ export class DriveProgress {
     const digest = this.digest();
     const p99 = digest.recentP99Ms(10);
     if (!Number.isNaN(p99)) this.live.rollingP99.set(p99 / 1000);
-    const alert = p99 > ALERT_P99_MS;
+    // Hysteresis: fire above 20 ms, resolve only below 18 ms, so a P99 hovering at the line does
+    // not flap the alert every second.
+    const alert = this.alerting ? !(p99 < ALERT_P99_MS * 0.9) : p99 > ALERT_P99_MS;
     if (alert !== this.alerting) {
       this.alerting = alert;
       this.live.alert.set({ alert: "decision_latency_p99_over_20ms" }, alert ? 1 : 0);

@@ -2,7 +2,7 @@
 //   preflight → provision → reset → drive → snapshot → analyze → report
 // Whatever happens — a failed gate, an unjudgeable run, an error, Ctrl-C — the target's services
 // are stopped, faults are removed and the run folder says what happened.
-import { readFileSync, existsSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { K6OutputFollower, type AnalyzedFile } from "../analysis/k6-output-stream.ts";
 import { GauntletError, isGauntletError } from "../errors.ts";
@@ -25,6 +25,7 @@ import { buildResults, writeReports } from "./run-results.ts";
 import { createRunFolder } from "./run-folder.ts";
 import { requireAllowedHost, requireShadow, resetTarget } from "./target-safety.ts";
 import { ToxiproxyApi } from "../faults/toxiproxy-api.ts";
+import { clearGauntletFaults } from "../faults/clear-faults.ts";
 
 export interface RunOptions {
   registry: Registry;
@@ -81,6 +82,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   let failure: GauntletError | undefined;
   let plan: Record<string, unknown> | undefined;
   let evidence: Evidence | undefined;
+  const extra: Record<string, unknown> = {};
   const tools: Record<string, string> = { node: process.versions.node };
   const phase = (name: string) => {
     events.emit("phase", { phase: name });
@@ -95,7 +97,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
     const toxiproxyTool = await requireTool("toxiproxy");
     tools.k6 = k6Tool.version;
     tools.toxiproxy = toxiproxyTool.version;
-    for (const line of await cleanLeftovers((url) => new ToxiproxyApi(url).reset())) {
+    for (const line of await cleanLeftovers((url) => clearGauntletFaults(new ToxiproxyApi(url)).then(() => undefined))) {
       log.warn(`cleaned up after an earlier run that was killed: ${line}`);
       events.emit("leftover.cleaned", { what: line });
     }
@@ -174,6 +176,14 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
     await samplers.stop();
     samplers = undefined;
     gates = await scenario.judge(evidence, ctx);
+
+    // Checks run after every scenario, against the same still-running target.
+    for (const check of options.registry.checks.values()) {
+      phaseQuiet(events, `check:${check.name}`);
+      const outcome = await check.judge({ runId: folder.id, runDir: folder.dir, scenario: scenario.name, target, evidence, events });
+      gates.push(...outcome.gates);
+      extra[check.name] = outcome.facts;
+    }
   } catch (error) {
     failure = isGauntletError(error) ? error : new GauntletError("GAUNTLET_INTERNAL", (error as Error).stack ?? String(error));
     events.emit("run.error", { code: failure.code, message: failure.message });
@@ -186,6 +196,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
     }
     await stopAll();
     clearActiveRun(folder.id);
+    removeServiceData(folder.servicesDir);
     await live.close();
     process.removeListener("SIGINT", onSignal);
     process.removeListener("SIGTERM", onSignal);
@@ -210,6 +221,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
     evidence,
     tools,
     plan,
+    extra,
   });
   writeReports(folder.dir, results);
   events.emit("run.end", { verdict: results.verdict, exitCode: results.exitCode });
@@ -241,6 +253,11 @@ async function drainAfterLoad(samplers: RunningSamplers, target: TargetHandle): 
     after.redisBacklogEnd = backlog;
   }
   return after;
+}
+
+/** Service data (PostgreSQL's cluster, ~40 MB) is only useful while the run lasts; logs stay. */
+function removeServiceData(servicesDir: string): void {
+  rmSync(join(servicesDir, "postgres", "data"), { recursive: true, force: true });
 }
 
 function readJson(path: string): unknown {

@@ -101,3 +101,20 @@ export interface ScenarioDefinition<C = unknown> {
   /** Which seeded sandbox faults must make which gates fail (the self-test matrix). */
   selftest?: Array<{ fault: string; mustFail: string[] }>;
 }
+
+/** What a check sees: the finished scenario's evidence and the target, still running. */
+export interface CheckContext {
+  runId: string;
+  runDir: string;
+  scenario: string;
+  target: TargetHandle;
+  evidence: Evidence;
+  events: EventLog;
+}
+
+/** A check judged after every scenario (e.g. portfolio integrity). */
+export interface CheckDefinition {
+  name: string;
+  description: string;
+  judge(ctx: CheckContext): Promise<{ gates: GateResult[]; facts: Record<string, unknown> }>;
+}

@@ -3,11 +3,13 @@
 // schema (the zod message, the plugin and the path of the field).
 import { z } from "zod";
 import { GauntletError } from "../errors.ts";
-import type { ScenarioDefinition, TargetDefinition } from "./contracts.ts";
+import type { CheckDefinition, ScenarioDefinition, TargetDefinition } from "./contracts.ts";
 
 export interface PluginContext {
   registerScenario<C>(scenario: ScenarioDefinition<C>): void;
   registerTarget(target: TargetDefinition): void;
+  /** A check runs after every scenario, in registration order. */
+  registerCheck(check: CheckDefinition): void;
 }
 
 export interface Plugin<S extends z.ZodType = z.ZodType> {
@@ -32,6 +34,7 @@ export class Registry {
   readonly plugins = new Map<string, Plugin>();
   readonly scenarios = new Map<string, { scenario: ScenarioDefinition<unknown>; config: unknown }>();
   readonly targets = new Map<string, TargetDefinition>();
+  readonly checks = new Map<string, CheckDefinition>();
 
   register(plugins: readonly Plugin[], configs: Record<string, unknown> = {}): this {
     for (const plugin of plugins) {
@@ -69,6 +72,12 @@ export class Registry {
               throw new GauntletError("GAUNTLET_PLUGIN_INVALID", `target "${target.name}" is registered twice (plugin "${plugin.name}")`);
             }
             this.targets.set(target.name, target);
+          },
+          registerCheck: (check) => {
+            if (this.checks.has(check.name)) {
+              throw new GauntletError("GAUNTLET_PLUGIN_INVALID", `check "${check.name}" is registered twice (plugin "${plugin.name}")`);
+            }
+            this.checks.set(check.name, check);
           },
         },
         config,

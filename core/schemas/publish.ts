@@ -10,6 +10,7 @@ import { GauntletConfigSchema } from "../config/gauntlet-config.ts";
 import { ResultsSchema } from "../results/results-schema.ts";
 import { FloodConfigSchema } from "../../plugins/decision-flood/config.ts";
 import { SandboxConfigSchema } from "../../sandbox/config.ts";
+import { FaultProfileSchema } from "../faults/profile-schema.ts";
 
 export const SCHEMAS_DIR = resolve(import.meta.dirname, "../../schemas");
 
@@ -28,6 +29,7 @@ export const PUBLISHED: readonly Published[] = [
   { file: "results.schema.json", title: "Gauntlet results.json: the machine-readable outcome of a run", schema: ResultsSchema, io: "output" },
   { file: "gauntlet-config.schema.json", title: "gauntlet.yaml: target, allowed hosts, metrics port and per-plugin settings", schema: GauntletConfigSchema, io: "input" },
   { file: "sandbox-config.schema.json", title: "GAUNTLET_SANDBOX_CONFIG: the sandbox governor, venue and exporter", schema: SandboxConfigSchema, io: "input" },
+  { file: "fault-profile.schema.json", title: "toxics/*.yaml: a named fault profile — which proxy, when, for how long, and the Toxiproxy toxic or cut", schema: FaultProfileSchema, io: "input" },
   { file: "flood-config.schema.json", title: "plugins.decision-flood in gauntlet.yaml: the decision flood's rates and thresholds", schema: FloodConfigSchema, io: "input" },
 ];
 

@@ -4,11 +4,13 @@ import path from "node:path";
 import { GauntletError } from "../../core/errors.ts";
 import type { L2Reader } from "../types.ts";
 import { openBinanceUsdm, type BinanceUsdmOptions } from "./binance-usdm.ts";
+import { openDatabentoMbo, type DatabentoMboOptions } from "./databento-mbo.ts";
 import { openLobster, parseLobsterName, type LobsterOptions } from "./lobster.ts";
 
 export type L2Source =
   | ({ kind: "lobster" } & LobsterOptions)
-  | ({ kind: "binance-usdm" } & BinanceUsdmOptions);
+  | ({ kind: "binance-usdm" } & BinanceUsdmOptions)
+  | ({ kind: "databento-mbo" } & DatabentoMboOptions);
 
 export type L2Kind = L2Source["kind"];
 
@@ -44,6 +46,12 @@ const FORMATS: readonly Format[] = [
     matches: (file) => file.endsWith(".gz"),
     fromPath: (file) => ({ kind: "binance-usdm", file }),
   },
+  {
+    kind: "databento-mbo",
+    looksLike: "*.dbn or *.dbn.zst (Databento DBN v1, schema mbo)",
+    matches: (file) => /\.dbn(\.zst)?$/.test(file),
+    fromPath: (file) => ({ kind: "databento-mbo", file }),
+  },
 ];
 
 /** Opens a reader from a path (format told by its name) or from an explicit `{ kind, ... }`. */
@@ -54,6 +62,8 @@ export function openL2(source: string | L2Source): L2Reader {
       return openLobster(spec);
     case "binance-usdm":
       return openBinanceUsdm(spec);
+    case "databento-mbo":
+      return openDatabentoMbo(spec);
     default: {
       // Reached only from untyped input (a config file); the compiler proves the rest.
       const kind = (spec as { kind: unknown }).kind;

@@ -27,7 +27,7 @@ export interface SandboxOptions {
   faults: FaultName[];
   /** Fixed governor port (`gauntlet sandbox up`); a free one otherwise. */
   governorPort?: number;
-  venue?: Partial<Pick<SandboxConfig["venue"], "speed" | "roundTripMs" | "roundTripJitterMs" | "feeBps">>;
+  venue?: Partial<Pick<SandboxConfig["venue"], "speed" | "roundTripMs" | "roundTripJitterMs" | "feeBps" | "minFeeUsd">>;
   limits?: Partial<SandboxConfig["limits"]>;
 }
 

@@ -7,6 +7,10 @@
 //   error-burst       2% of decisions fail with HTTP 500                              → error rate
 //   memory-leak       every decision's request is retained forever                    → memory growth
 //   stalled-exporter  (exporter) stops draining the event list after 5 s             → Redis backlog, pipeline latency
+//   skip-ledger-row   one decision in 25 never reaches the PostgreSQL ledger          → ledger completeness
+//   redis-drift       the Redis state hash stops following the books after 5 fills    → state synced (Redis vs ledger)
+//   fee-miscalc       books its own flat 1 bp fee instead of the venue's commission   → cash vs the venue's fills
+//   double-count-fill applies every fill to the books twice                           → position and cash vs the venue
 import type { FaultName } from "../config.ts";
 
 export class Faults {
@@ -49,6 +53,11 @@ export class Faults {
       this.history.push({ latency: worst + (this.decisions % 7), verdict: "approved" });
     }
     if (this.active.has("memory-leak")) this.leaked.push(Buffer.concat([body, Buffer.alloc(2048, 1)]));
+  }
+
+  /** skip-ledger-row: this decision's ledger row is "lost". */
+  skipsLedgerRow(): boolean {
+    return this.active.has("skip-ledger-row") && this.decisions % 25 === 0;
   }
 
   /** True when this decision should fail with HTTP 500. */

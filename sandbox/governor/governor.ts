@@ -9,7 +9,7 @@ import { HotState } from "./hot-state.ts";
 import { Ledger } from "./ledger.ts";
 import { MarketDataFeed } from "./market-data-feed.ts";
 import { PolicyNetwork } from "./policy-network.ts";
-import { Portfolio } from "./portfolio.ts";
+import { Portfolio, type PortfolioSnapshot } from "./portfolio.ts";
 import { applyRiskFilter, type Verdict } from "./risk-filter.ts";
 
 export const OBSERVATION_SIZE = 16;
@@ -59,7 +59,14 @@ export class Governor {
   paused = false;
   pauseReason = "";
   private orderSeq = 0;
-  private readonly snapshot = () => this.portfolio.snapshot();
+  private frozen: PortfolioSnapshot | undefined;
+  /** What the Redis state hash mirrors (the redis-drift fault freezes it after 5 fills). */
+  private readonly snapshot = (): PortfolioSnapshot => {
+    const now = this.portfolio.snapshot();
+    if (!this.faults.has("redis-drift")) return now;
+    if (now.counters.fills < 5 || !this.frozen) this.frozen = now;
+    return { ...now, positionShares: this.frozen.positionShares, cashUsd: this.frozen.cashUsd, feesUsd: this.frozen.feesUsd };
+  };
 
   constructor(private readonly options: GovernorOptions) {
     this.policy = new PolicyNetwork(OBSERVATION_SIZE, 32, options.seed);
@@ -130,7 +137,7 @@ export class Governor {
 
   /** Book-keeping after the answer is on its way: ledger row and metrics event. */
   record(request: DecisionRequest, response: DecisionResponse, arrivedAtWall: number, latencyMs: number): void {
-    this.ledger.decision({
+    if (!this.faults.skipsLedgerRow()) this.ledger.decision({
       id: request.id,
       ts: arrivedAtWall,
       action: request.action,
@@ -159,8 +166,11 @@ export class Governor {
     return clientOrderId;
   }
 
-  private onFill(fill: FillMessage): void {
+  private onFill(venueFill: FillMessage): void {
+    // fee-miscalc: the books use a flat 1 bp of the notional, not the commission the venue charged.
+    const fill = this.faults.has("fee-miscalc") ? { ...venueFill, fee: (venueFill.qty * venueFill.price) / 10_000 } : venueFill;
     this.portfolio.applyFill(fill);
+    if (this.faults.has("double-count-fill")) this.portfolio.applyFill(fill);
     this.portfolio.mark(this.marketData.mid());
     this.ledger.fill({
       fillId: fill.fillId, seq: fill.seq, clientOrderId: fill.clientOrderId, side: fill.side,

@@ -69,6 +69,7 @@ export function createApi(governor: Governor): Server {
       if (req.method === "GET" && req.url === "/v1/state") {
         const mid = governor.marketData.mid();
         return json(res, 200, {
+          capitalUsd: governor.portfolio.capitalUsd,
           ...governor.portfolio.snapshot(),
           equityUsd: governor.portfolio.equityUsd(mid),
           mid: mid ?? null,

@@ -2,7 +2,7 @@
 // The weights are drawn once from a seeded generator, so every run of the sandbox does the same
 // arithmetic per decision — a realistic, constant inference cost on the decision path, with no
 // allocation per call.
-import { seededRandom } from "../venue/fill-model.ts";
+import { seededRandom } from "../../data/seeded-random.ts";
 
 export const ACTIONS = ["SELL_AGGRESSIVE", "SELL_CONSERVATIVE", "HOLD", "BUY_CONSERVATIVE", "BUY_AGGRESSIVE"] as const;
 

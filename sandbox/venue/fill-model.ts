@@ -36,8 +36,9 @@ export function minimumLevel(levels: readonly BookLevel[], qty: number): number 
   return touch > 0 ? Math.ceil(qty / touch) : Number.POSITIVE_INFINITY;
 }
 
-export function feeFor(notional: number, feeBps: number): number {
-  return Math.abs(notional) * feeBps / 10_000;
+/** Commission: basis points of the notional, with a per-fill minimum. */
+export function feeFor(notional: number, feeBps: number, minFeeUsd = 0): number {
+  return Math.max(minFeeUsd, (Math.abs(notional) * feeBps) / 10_000);
 }
 
 /** Broker round trip: fixed, or N(mean, sd) truncated at 0 — drawn from a seeded generator. */
@@ -48,16 +49,4 @@ export function roundTripDelay(meanMs: number, jitterMs: number, random: () => n
   const v = random();
   const normal = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   return Math.max(0, meanMs + jitterMs * normal);
-}
-
-/** mulberry32: tiny, fast, deterministic for a seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

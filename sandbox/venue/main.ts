@@ -8,7 +8,7 @@ import { openLobster } from "../../data/readers/lobster.ts";
 import { loadSandboxConfig } from "../config.ts";
 import { send, type TickMessage } from "../wire.ts";
 import { BookReplay } from "./book-replay.ts";
-import { seededRandom } from "./fill-model.ts";
+import { seededRandom } from "../../data/seeded-random.ts";
 import { OrderDesk } from "./order-desk.ts";
 
 const config = loadSandboxConfig();
@@ -20,6 +20,7 @@ const desk = new OrderDesk({
   roundTripMs: venue.roundTripMs,
   roundTripJitterMs: venue.roundTripJitterMs,
   feeBps: venue.feeBps,
+  minFeeUsd: venue.minFeeUsd,
   random: seededRandom(venue.seed),
   book: () => replay.state.book,
 });

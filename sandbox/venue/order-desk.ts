@@ -13,6 +13,7 @@ export interface OrderDeskOptions {
   roundTripMs: number;
   roundTripJitterMs: number;
   feeBps: number;
+  minFeeUsd: number;
   random: () => number;
   book: () => Tick | undefined;
 }
@@ -110,7 +111,7 @@ export class OrderDesk {
       side: order.side,
       qty: walked.qty,
       price: walked.price,
-      fee: feeFor(walked.qty * walked.price, this.options.feeBps),
+      fee: feeFor(walked.qty * walked.price, this.options.feeBps, this.options.minFeeUsd),
       levels: walked.levels,
       at: Date.now(),
     };

@@ -114,11 +114,12 @@ test("unknown scenario or target names list the known ones", () => {
   fails(() => registry.target("prod"), "GAUNTLET_USAGE", ['unknown target "prod"', "known: base"]);
 });
 
-test("builtinRegistry: decision-flood, the sandbox and external targets", () => {
-  assert.equal(BUILTIN_PLUGINS.map((plugin) => plugin.name), ["sandbox", "external-target", "decision-flood"]);
+test("builtinRegistry: scenarios, the sandbox and external targets, the integrity check", () => {
+  assert.equal(BUILTIN_PLUGINS.map((plugin) => plugin.name), ["sandbox", "external-target", "decision-flood", "integrity", "order-burst"]);
   const registry = builtinRegistry();
   assert.equal([...registry.targets.keys()].sort(), ["external", "sandbox"]);
-  assert.equal([...registry.scenarios.keys()], ["decision-flood"]);
+  assert.equal([...registry.scenarios.keys()], ["decision-flood", "order-burst"]);
+  assert.equal([...registry.checks.keys()], ["integrity"]);
   const { scenario: flood, config } = registry.scenario("decision-flood");
   assert.is(flood.k6Scenario, "decision_flood");
   assert.is(flood.defaultProfile, "quick");

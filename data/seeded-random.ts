@@ -1,0 +1,14 @@
+// One small deterministic generator for everything seeded (venue jitter, policy weights, the crash
+// shaper's rounding): the same seed gives the same run.
+
+/** mulberry32: tiny, fast, deterministic for a seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

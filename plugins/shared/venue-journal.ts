@@ -1,0 +1,49 @@
+// The venue's journal (NDJSON written by the venue simulator, sandbox/venue/order-desk.ts): every
+// order it received, every reject and every fill — the ground truth that scenarios and the
+// integrity check judge the governor against, never the governor's own word.
+import { createReadStream, existsSync } from "node:fs";
+import { createInterface } from "node:readline";
+
+export interface VenueFill {
+  fillId: string;
+  /** Venue wall-clock time of the fill, epoch ms. */
+  at: number;
+  clientOrderId: string;
+  side: "buy" | "sell";
+  qty: number;
+  /** Volume-weighted over the levels the order walked. */
+  price: number;
+  fee: number;
+  /** The book the order filled against; its mid is the mark at the fill. */
+  bid?: number;
+  ask?: number;
+}
+
+export interface VenueView {
+  orderIds: Set<string>;
+  /** clientOrderIds the venue received more than once. */
+  duplicateOrders: string[];
+  fills: VenueFill[];
+}
+
+/** Stream the venue journal (NDJSON); orders are kept as ids, fills whole (they are few). */
+export async function readVenueJournal(path: string): Promise<VenueView | undefined> {
+  if (!existsSync(path)) return undefined;
+  const view: VenueView = { orderIds: new Set(), duplicateOrders: [], fills: [] };
+  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (!line) continue;
+    const record = JSON.parse(line) as { kind: string; clientOrderId: string } & Partial<VenueFill>;
+    if (record.kind === "order") {
+      if (view.orderIds.has(record.clientOrderId)) view.duplicateOrders.push(record.clientOrderId);
+      view.orderIds.add(record.clientOrderId);
+    } else if (record.kind === "fill") {
+      view.fills.push({
+        fillId: String(record.fillId), at: Number(record.at), clientOrderId: record.clientOrderId, side: record.side as "buy" | "sell",
+        qty: Number(record.qty), price: Number(record.price), fee: Number(record.fee),
+        bid: record.bid === undefined ? undefined : Number(record.bid), ask: record.ask === undefined ? undefined : Number(record.ask),
+      });
+    }
+  }
+  return view;
+}
