@@ -67,3 +67,38 @@ export const DEFAULT_ORDER_BURST_PLAN: OrderBurstPlan = {
   concurrency: 8,
   requestTimeoutMs: 2000,
 };
+
+export interface FlashCrashPlan {
+  scenario: "flash-crash";
+  runId: string;
+  targetUrl: string;
+  /** The venue simulator's admin API: setup() starts the replay clock there. */
+  venueAdminUrl: string;
+  symbol: string;
+  /** Decisions per second in every phase (open model). */
+  rate: number;
+  /** Phases, in seconds: build a long position, the crash window, after the crash. */
+  buildSeconds: number;
+  crashSeconds: number;
+  recoverySeconds: number;
+  preAllocatedVUs: number;
+  maxVUs: number;
+  requestTimeoutMs: number;
+  thresholds: { p99Ms: number };
+}
+
+export const DEFAULT_FLASH_CRASH_PLAN: FlashCrashPlan = {
+  scenario: "flash-crash",
+  runId: "standalone",
+  targetUrl: "http://127.0.0.1:7300",
+  venueAdminUrl: "http://127.0.0.1:7301",
+  symbol: "AAPL",
+  rate: 100,
+  buildSeconds: 20,
+  crashSeconds: 30,
+  recoverySeconds: 20,
+  preAllocatedVUs: 20,
+  maxVUs: 200,
+  requestTimeoutMs: 2000,
+  thresholds: { p99Ms: 15 },
+};

@@ -62,6 +62,7 @@ export function renderHtmlReport(results: Results, events: unknown[]): string {
   <div>${escapeHtml(results.startedAt)} → ${escapeHtml(results.endedAt)} · ${Object.entries(results.tools).map(([k, v]) => `${escapeHtml(k)} ${escapeHtml(v)}`).join(" · ")}</div>
 </section>
 ${error}
+${results.notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`).join("\n")}
 <h2>Gates</h2>
 <table class="gates"><thead><tr><th>verdict</th><th>gate</th><th>severity</th><th>measured</th><th>threshold</th><th>how it was measured</th></tr></thead>
 <tbody>${rows || `<tr><td colspan="6">No gate was evaluated.</td></tr>`}</tbody></table>

@@ -9,6 +9,7 @@ main { max-width: 1200px; margin: 0 auto; padding: 0 20px 40px; }
 .banner .big { font-size: 30px; font-weight: 700; letter-spacing: .5px; }
 .banner.green { background: var(--green); } .banner.amber { background: var(--amber); } .banner.red { background: var(--red); }
 .meta { color: var(--muted); margin: 14px 0; }
+.note { border-left: 4px solid #0969da; background: #ddf4ff; padding: 8px 12px; margin: 8px 0; }
 .error { border-left: 4px solid var(--red); background: #fdecea; padding: 10px 14px; margin: 12px 0; }
 table.gates { border-collapse: collapse; width: 100%; }
 table.gates th, table.gates td { text-align: left; padding: 6px 8px; border-bottom: 1px solid #d8dee4; vertical-align: top; }

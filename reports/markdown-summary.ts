@@ -14,6 +14,7 @@ export function markdownSummary(results: Results): string {
     "",
   ];
   if (results.error) lines.push(`> **Could not judge** — \`${results.error.code}\`: ${results.error.message}`, "");
+  for (const note of results.notes) lines.push(`> ${note}`, "");
   if (results.gates.length > 0) lines.push(markdownTable(results.gates), "");
   if (results.k6) {
     const k6 = results.k6;

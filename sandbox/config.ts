@@ -2,6 +2,7 @@
 // governor, the venue and the exporter. The sandbox is a stand-in for a user's governor, so it
 // depends on nothing in core/ — only on this schema.
 import { z } from "zod";
+import { CrashShapeSchema } from "../data/crash-shaper.ts";
 
 export const LimitsSchema = z.strictObject({
   capitalUsd: z.number().positive().default(1000),
@@ -14,6 +15,22 @@ export const LimitsSchema = z.strictObject({
   drawdownForceFlatPct: z.number().positive().default(10),
 });
 export type Limits = z.infer<typeof LimitsSchema>;
+
+export const DEFAULT_REPLAY_SOURCE = "data/samples/lobster/AAPL_2012-06-21_34200000_57600000_message_10.csv";
+
+export const ReplaySchema = z.strictObject({
+  /** An L2 file (format told by its name; either file of a LOBSTER pair), relative to the repo. */
+  source: z.string(),
+  /** Replay again when the file ends, continuing time and price (data/replay-loop.ts). */
+  loop: z.boolean().default(true),
+  /** 1 = real time. */
+  speed: z.number().positive().default(1),
+  /** Bend the replay into a flash crash (data/crash-shaper.ts); absent: the real book. */
+  crash: CrashShapeSchema.optional(),
+  /** false: hold the first book until POST /admin/replay/start (a scenario starts the clock). */
+  autostart: z.boolean().default(true),
+});
+export type ReplayConfig = z.infer<typeof ReplaySchema>;
 
 /** Switchable seeded faults: each one makes a specific gate fail (see sandbox/governor/faults.ts). */
 export const FAULTS = [
@@ -29,6 +46,10 @@ export const FAULTS = [
   "redis-drift",
   "fee-miscalc",
   "double-count-fill",
+  // flash crash
+  "never-flattens",
+  "ignore-notional-cap",
+  "stale-prices",
 ] as const;
 export type FaultName = (typeof FAULTS)[number];
 
@@ -54,8 +75,9 @@ export const SandboxConfigSchema = z.strictObject({
     adminPort: z.number().int().positive(),
     /** The venue's journal of every order, reject and fill it saw (NDJSON): the ground truth. */
     journal: z.string(),
-    lobster: z.strictObject({ messageFile: z.string(), orderbookFile: z.string() }),
-    speed: z.number().positive().default(1),
+    replay: ReplaySchema.default(ReplaySchema.parse({ source: DEFAULT_REPLAY_SOURCE })),
+    /** Book state per tick (mid, spread, depth), NDJSON: the market series a report plots. */
+    marketLog: z.string().optional(),
     heartbeatMs: z.number().positive().default(100),
     roundTripMs: z.number().nonnegative().default(30),
     roundTripJitterMs: z.number().nonnegative().default(0),

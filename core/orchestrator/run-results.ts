@@ -5,6 +5,7 @@ import type { AnalyzedFile } from "../analysis/k6-output-stream.ts";
 import type { GateResult } from "../gates/gate.ts";
 import type { GoNoGo, RunVerdict } from "../gates/verdict.ts";
 import type { Evidence } from "../plugins/contracts.ts";
+import type { Series } from "../samplers/series.ts";
 import { ResultsSchema, type Results, type ResultsSeries } from "../results/results-schema.ts";
 import { writeHtmlReport } from "../../reports/html-report.ts";
 import { junitReport } from "../../reports/junit-report.ts";
@@ -41,6 +42,9 @@ export function buildResults(input: {
   analyzed: AnalyzedFile | undefined;
   k6ExitCode: number;
   evidence: Evidence | undefined;
+  /** Series a scenario's judgement returned (wall-clock ms). */
+  scenarioSeries?: Series[];
+  notes?: string[];
   tools: Record<string, string>;
   plan: Record<string, unknown> | undefined;
   extra?: Record<string, unknown>;
@@ -61,6 +65,7 @@ export function buildResults(input: {
     exitCode: input.exitCode,
     error: input.error,
     gates: input.gates,
+    notes: input.notes ?? [],
     // Without a single judged request there are no latency figures to report (NaN is not JSON).
     k6:
       digest && latency && input.analyzed && digest.requests > 0
@@ -78,7 +83,7 @@ export function buildResults(input: {
         : undefined,
     windows: (digest?.windowSummaries() ?? []).map((w) => ({ ...w, p50Ms: finite(w.p50Ms), p95Ms: finite(w.p95Ms), p99Ms: finite(w.p99Ms) })),
     series: input.evidence
-      ? Object.values(input.evidence.series)
+      ? [...Object.values(input.evidence.series), ...(input.scenarioSeries ?? [])]
           .filter((series) => series !== undefined)
           .map((series) => downsample(series, input.evidence!.driveStartMs))
       : [],

@@ -10,6 +10,7 @@ import type { GateResult } from "../gates/gate.ts";
 import { exitCodeOf, goNoGo, verdictOf, type RunVerdict } from "../gates/verdict.ts";
 import { log, setLogFile } from "../log.ts";
 import type { Evidence, ScenarioContext, TargetHandle } from "../plugins/contracts.ts";
+import type { Series } from "../samplers/series.ts";
 import type { Registry } from "../plugins/registry.ts";
 import type { Results } from "../results/results-schema.ts";
 import { startSamplers, type RunningSamplers } from "../samplers/target-samplers.ts";
@@ -83,6 +84,8 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   let plan: Record<string, unknown> | undefined;
   let evidence: Evidence | undefined;
   const extra: Record<string, unknown> = {};
+  const scenarioSeries: Series[] = [];
+  const notes: string[] = [];
   const tools: Record<string, string> = { node: process.versions.node };
   const phase = (name: string) => {
     events.emit("phase", { phase: name });
@@ -111,7 +114,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
       toxiproxyBinary: toxiproxyTool.path,
       faults,
       events,
-      options: options.targetOptions ?? {},
+      options: { ...(options.targetOptions ?? {}), ...(options.target === "sandbox" ? scenario.sandboxOptions?.(profile) : {}) },
     });
     recordActiveRun(folder.id, { toxiproxyUrl: target.toxiproxyUrl });
     events.emit("target.ready", { name: target.name, baseUrl: target.baseUrl });
@@ -175,7 +178,13 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
     };
     await samplers.stop();
     samplers = undefined;
-    gates = await scenario.judge(evidence, ctx);
+    const judgement = await scenario.judge(evidence, ctx);
+    gates = Array.isArray(judgement) ? judgement : judgement.gates;
+    if (!Array.isArray(judgement)) {
+      scenarioSeries.push(...(judgement.series ?? []));
+      if (judgement.facts) extra[scenario.name] = judgement.facts;
+      notes.push(...(judgement.notes ?? []));
+    }
 
     // Checks run after every scenario, against the same still-running target.
     for (const check of options.registry.checks.values()) {
@@ -219,6 +228,8 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
     analyzed,
     k6ExitCode,
     evidence,
+    scenarioSeries,
+    notes,
     tools,
     plan,
     extra,

@@ -32,6 +32,8 @@ export interface TargetHandle {
   proxies?: string[];
   venueAdminUrl?: string;
   venueJournal?: string;
+  /** The venue's per-tick book state (mid, spread, depth), NDJSON. */
+  venueMarketLog?: string;
   stop(): Promise<void>;
 }
 
@@ -79,6 +81,16 @@ export interface Evidence {
   after: Partial<Record<string, number>>;
 }
 
+/** A scenario's verdict with what the report should show beside it. */
+export interface Judgement {
+  gates: GateResult[];
+  /** Series on the run's wall clock (ms), e.g. mid, position, equity. */
+  series?: Series[];
+  facts?: Record<string, unknown>;
+  /** Sentences every report shows above the gates (e.g. how the market data was replayed). */
+  notes?: string[];
+}
+
 export interface PlannedRun {
   /** JSON handed to the k6 script (GAUNTLET_PLAN). */
   plan: { durationSeconds: number; rate: number; warmupSeconds?: number } & Record<string, unknown>;
@@ -97,9 +109,13 @@ export interface ScenarioDefinition<C = unknown> {
   prepare(ctx: ScenarioContext<C>): PlannedRun;
   /** Optional work during the drive phase (fault timelines, probes). Must stop when `signal` aborts. */
   during?(ctx: ScenarioContext<C>, signal: AbortSignal): Promise<void>;
-  judge(evidence: Evidence, ctx: ScenarioContext<C>): GateResult[] | Promise<GateResult[]>;
+  judge(evidence: Evidence, ctx: ScenarioContext<C>): GateResult[] | Judgement | Promise<GateResult[] | Judgement>;
+  /** What the bundled sandbox must be provisioned with for this scenario (replay, crash, limits). */
+  sandboxOptions?(profile: string): Record<string, unknown>;
   /** Which seeded sandbox faults must make which gates fail (the self-test matrix). */
   selftest?: Array<{ fault: string; mustFail: string[] }>;
+  /** The profile the self-test runs (default: the default profile). */
+  selftestProfile?: string;
 }
 
 /** What a check sees: the finished scenario's evidence and the target, still running. */

@@ -40,6 +40,8 @@ export const ResultsSchema = z.object({
   /** Why the run could not be judged, when it could not. */
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   gates: z.array(GateSchema),
+  /** What a reader must know to interpret the gates (how data was replayed, looped, bent). */
+  notes: z.array(z.string()).default([]),
   k6: z
     .object({
       exitCode: z.number(),

@@ -32,7 +32,7 @@ export async function runSelftest(options: { registry: Registry; scenarios?: str
       const outcome = await runScenario({
         registry: options.registry,
         scenario: name,
-        profile: scenario.profiles.includes("selftest") ? "selftest" : scenario.defaultProfile,
+        profile: scenario.selftestProfile ?? scenario.defaultProfile,
         target: "sandbox",
         faults: testCase.fault === "none" ? [] : [testCase.fault],
         metricsPort: options.metricsPort,

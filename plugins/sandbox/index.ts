@@ -24,6 +24,7 @@ export default definePlugin({
           faults: faults as FaultName[],
           venue: options.venue as never,
           limits: options.limits as never,
+          replay: options.replay as never,
         });
         for (const managed of sandbox.processes) events.emit("service.start", { name: managed.name, pid: managed.pid, log: managed.logFile });
         return {
@@ -41,6 +42,7 @@ export default definePlugin({
           proxies: [...PROXY_NAMES],
           venueAdminUrl: sandbox.venueAdminUrl,
           venueJournal: sandbox.journal,
+          venueMarketLog: sandbox.config.venue.marketLog,
           stop: sandbox.stop,
         };
       },

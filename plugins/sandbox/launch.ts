@@ -6,7 +6,7 @@
 //            ──▶ toxiproxy[market_data] ──▶ venue market data
 //            ──▶ toxiproxy[redis]       ──▶ redis ◀── exporter (direct: the pipeline's far end)
 //            ──▶ toxiproxy[postgres]    ──▶ postgresql
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { mkdirSync } from "node:fs";
 import { ToxiproxyApi } from "../../core/faults/toxiproxy-api.ts";
 import { log } from "../../core/log.ts";
@@ -16,7 +16,7 @@ import { freePort } from "../../core/services/ports.ts";
 import { startPostgres } from "../../core/services/postgres-server.ts";
 import { startRedis } from "../../core/services/redis-server.ts";
 import { startToxiproxy } from "../../core/services/toxiproxy-server.ts";
-import { KEYS, SandboxConfigSchema, type FaultName, type SandboxConfig } from "../../sandbox/config.ts";
+import { DEFAULT_REPLAY_SOURCE, KEYS, SandboxConfigSchema, type FaultName, type ReplayConfig, type SandboxConfig } from "../../sandbox/config.ts";
 
 export const PROXY_NAMES = ["broker", "market_data", "redis", "postgres"] as const;
 export type ProxyName = (typeof PROXY_NAMES)[number];
@@ -27,7 +27,8 @@ export interface SandboxOptions {
   faults: FaultName[];
   /** Fixed governor port (`gauntlet sandbox up`); a free one otherwise. */
   governorPort?: number;
-  venue?: Partial<Pick<SandboxConfig["venue"], "speed" | "roundTripMs" | "roundTripJitterMs" | "feeBps" | "minFeeUsd">>;
+  venue?: Partial<Pick<SandboxConfig["venue"], "roundTripMs" | "roundTripJitterMs" | "feeBps" | "minFeeUsd">>;
+  replay?: Partial<ReplayConfig>;
   limits?: Partial<SandboxConfig["limits"]>;
 }
 
@@ -107,10 +108,8 @@ export async function launchSandbox(options: SandboxOptions): Promise<SandboxHan
         marketDataPort: mdPort,
         adminPort,
         journal: join(dir, "venue-journal.ndjson"),
-        lobster: {
-          messageFile: repoPath("data/samples/lobster/AAPL_2012-06-21_34200000_57600000_message_10.csv"),
-          orderbookFile: repoPath("data/samples/lobster/AAPL_2012-06-21_34200000_57600000_orderbook_10.csv"),
-        },
+        replay: { ...options.replay, source: resolve(REPO_ROOT, options.replay?.source ?? DEFAULT_REPLAY_SOURCE) },
+        marketLog: join(dir, "venue-market.ndjson"),
         ...options.venue,
       },
       exporter: { port: exporterPort, redisUrl: redis.url },

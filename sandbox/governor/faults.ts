@@ -11,6 +11,9 @@
 //   redis-drift       the Redis state hash stops following the books after 5 fills    → state synced (Redis vs ledger)
 //   fee-miscalc       books its own flat 1 bp fee instead of the venue's commission   → cash vs the venue's fills
 //   double-count-fill applies every fill to the books twice                           → position and cash vs the venue
+//   never-flattens    ignores the stress breaker, drawdown and loss stops             → flat after the crash, drawdown
+//   ignore-notional-cap  skips the position notional cap                              → hard-limit breaches at fills
+//   stale-prices      prices from a cache refreshed once a minute (age looks fresh)    → flat after the crash
 import type { FaultName } from "../config.ts";
 
 export class Faults {

@@ -8,11 +8,15 @@ import { Faults } from "./faults.ts";
 import { HotState } from "./hot-state.ts";
 import { Ledger } from "./ledger.ts";
 import { MarketDataFeed } from "./market-data-feed.ts";
+import { MarketStress } from "./market-stress.ts";
 import { PolicyNetwork } from "./policy-network.ts";
 import { Portfolio, type PortfolioSnapshot } from "./portfolio.ts";
 import { applyRiskFilter, type Verdict } from "./risk-filter.ts";
 
 export const OBSERVATION_SIZE = 16;
+
+/** Extra price margin when sizing: fills can walk past the touch. */
+const SLIPPAGE_BUFFER = 0.001;
 
 /** USD the policy proposes per action, before the network's confidence scales it. */
 const ACTION_USD = [-50, -25, 0, 25, 50] as const;
@@ -59,6 +63,9 @@ export class Governor {
   paused = false;
   pauseReason = "";
   private orderSeq = 0;
+  readonly stress = new MarketStress();
+  /** stale-prices fault: a price cache refreshed once a minute. */
+  private stalePrice: { mid: number; at: number } | undefined;
   private frozen: PortfolioSnapshot | undefined;
   /** What the Redis state hash mirrors (the redis-drift fault freezes it after 5 fills). */
   private readonly snapshot = (): PortfolioSnapshot => {
@@ -75,7 +82,11 @@ export class Governor {
     this.hotState = new HotState(options.redisUrl, options.eventFlushMs, options.stateFlushMs);
     this.ledger = new Ledger(options.postgresUrl);
     this.marketData = new MarketDataFeed(options.marketDataAddress);
-    this.marketData.onTick(() => this.portfolio.mark(this.marketData.mid()));
+    this.marketData.onTick((tick) => {
+      this.refreshStalePrice(tick.sentAt);
+      this.stress.observe(tick.sentAt, this.priceView()!);
+      this.portfolio.mark(this.priceView());
+    });
     this.broker = new BrokerLink(options.brokerAddress, {
       onAck: (ack) => this.ledger.orderUpdate({ clientOrderId: ack.clientOrderId, status: "acked", filledQty: 0, reason: "" }),
       onFill: (fill) => this.onFill(fill),
@@ -92,6 +103,27 @@ export class Governor {
     });
   }
 
+  /** The mid the governor watches: the market's, or (stale-prices) its cache. */
+  private priceView(): number | undefined {
+    return this.faults.has("stale-prices") && this.stalePrice ? this.stalePrice.mid : this.marketData.mid();
+  }
+
+  /**
+   * The price limits are computed at: the ask (or the watched mid plus half the spread) plus a
+   * slippage buffer, so a buy sized to a cap still fits it at the touch.
+   */
+  private riskPrice(): number | undefined {
+    const mid = this.priceView();
+    const last = this.marketData.last;
+    if (mid === undefined || !last) return mid;
+    return (mid + (last.ask - last.bid) / 2) * (1 + SLIPPAGE_BUFFER);
+  }
+
+  private refreshStalePrice(at: number): void {
+    const mid = this.marketData.mid();
+    if (mid !== undefined && (!this.stalePrice || at - this.stalePrice.at > 60_000)) this.stalePrice = { mid, at };
+  }
+
   async start(): Promise<void> {
     await this.ledger.migrate();
     this.marketData.start();
@@ -103,7 +135,7 @@ export class Governor {
     const probabilities = this.policy.infer(request.obs);
     // The network's confidence in the proposed action scales its size between 50% and 100%.
     const desiredUsd = ACTION_USD[request.action]! * (0.5 + 0.5 * probabilities[request.action]!);
-    const mid = this.marketData.mid();
+    const mid = this.riskPrice();
     const now = Date.now();
     const dataAgeMs = this.marketData.ageMs(now);
     const risk = applyRiskFilter(
@@ -114,9 +146,12 @@ export class Governor {
         staleDataMs: this.options.staleDataMs,
         exposureShares: this.portfolio.exposureShares(),
         turnoverUsd: this.portfolio.turnoverUsd,
-        equityUsd: this.portfolio.equityUsd(mid),
+        equityUsd: this.portfolio.equityUsd(this.priceView()),
         peakEquityUsd: this.portfolio.peakEquityUsd,
         paused: this.paused,
+        marketStress: this.stress.stressed(now),
+        ignoreNotionalCap: this.faults.has("ignore-notional-cap"),
+        neverFlatten: this.faults.has("never-flattens"),
       },
       this.options.limits,
     );

@@ -63,6 +63,8 @@ export function createApi(governor: Governor): Server {
           marketDataConnected: governor.marketData.connected,
           marketDataAgeMs: Number.isFinite(governor.marketData.ageMs()) ? governor.marketData.ageMs() : null,
           paused: governor.paused,
+          riskOff: governor.stress.stressed(),
+          riskOffReason: governor.stress.stressed() ? governor.stress.reason : null,
           faults: governor.faults.list(),
         });
       }

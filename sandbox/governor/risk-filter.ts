@@ -12,6 +12,11 @@ export type Verdict = "approved" | "reduced" | "blocked" | "paused";
 export interface RiskInput {
   /** Signed USD the policy wants to trade (+ buy, − sell). */
   desiredUsd: number;
+  /**
+   * The price every USD amount is converted at. The governor passes a conservative one — the ask
+   * plus a slippage buffer — so that an order sized to a cap still fits it when it fills at the
+   * touch, and turnover reserved now covers what the fill will really cost.
+   */
   mid: number | undefined;
   dataAgeMs: number;
   staleDataMs: number;
@@ -21,8 +26,12 @@ export interface RiskInput {
   equityUsd: number;
   peakEquityUsd: number;
   paused: boolean;
+  /** The market-stress circuit breaker is tripped: risk-off. */
+  marketStress?: boolean;
   /** Seeded fault: skip the notional cap. */
   ignoreNotionalCap?: boolean;
+  /** Seeded fault: never flatten (stress, drawdown and loss stops are ignored). */
+  neverFlatten?: boolean;
 }
 
 export interface RiskDecision {
@@ -51,8 +60,11 @@ export function applyRiskFilter(input: RiskInput, limits: Limits): RiskDecision 
   const drawdown = drawdownPct(input.equityUsd, input.peakEquityUsd);
 
   // Hard stops first: they override whatever the policy proposed.
-  if (loss >= limits.maxIntradayLossUsd) return flatten(input, limits, mid, "loss-limit");
-  if (drawdown >= limits.drawdownForceFlatPct) return flatten(input, limits, mid, "drawdown-force-flat");
+  if (!input.neverFlatten) {
+    if (loss >= limits.maxIntradayLossUsd) return flatten(input, limits, mid, "loss-limit");
+    if (drawdown >= limits.drawdownForceFlatPct) return flatten(input, limits, mid, "drawdown-force-flat");
+    if (input.marketStress) return flatten(input, limits, mid, "market-stress");
+  }
 
   let desired = input.desiredUsd;
   let reason = "";

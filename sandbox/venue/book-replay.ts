@@ -1,67 +1,77 @@
-// Replays an L2 file on a clock (speed factor 1 = real time) and keeps the current book. The file
-// is streamed, never loaded whole; at its end the replay starts again, shifting timestamps so that
-// market time keeps moving forward. How many times it looped is reported, so a run that reuses a
-// short sample says so.
-import type { L2Reader, Tick } from "../../data/types.ts";
+// Plays a stream of book states on a clock (speed 1 = real time) and keeps the current book. The
+// stream is built by the caller (a file, looped with continuity, maybe bent into a crash); this
+// only paces it. With a held start, the first book is shown and the clock waits for start().
+import type { Tick } from "../../data/types.ts";
 
 export interface ReplayState {
   book: Tick | undefined;
-  loops: number;
   ticks: number;
+  /** Wall-clock time the replay clock started, epoch ms (undefined while held). */
+  startedAt: number | undefined;
+  /** Market time of the first book, epoch ms. */
+  firstTs: number | undefined;
+  ended: boolean;
 }
 
 export class BookReplay {
-  readonly state: ReplayState = { book: undefined, loops: 0, ticks: 0 };
+  readonly state: ReplayState = { book: undefined, ticks: 0, startedAt: undefined, firstTs: undefined, ended: false };
   private readonly listeners: Array<(tick: Tick) => void> = [];
   private stopped = false;
+  private release: (() => void) | undefined;
+  private readonly released: Promise<void>;
 
   constructor(
-    private readonly openReader: () => L2Reader,
+    private readonly source: AsyncIterable<Tick>,
     private readonly speed: number,
-  ) {}
+    autostart: boolean,
+  ) {
+    this.released = autostart ? Promise.resolve() : new Promise((resolve) => (this.release = resolve));
+  }
 
   onTick(listener: (tick: Tick) => void): void {
     this.listeners.push(listener);
+  }
+
+  /** Start a held replay's clock; returns the wall-clock start. */
+  start(): number {
+    this.release?.();
+    this.release = undefined;
+    return this.state.startedAt ?? Date.now();
   }
 
   stop(): void {
     this.stopped = true;
   }
 
-  /** Runs until stop(); resolves the first time a book is available. */
-  start(): Promise<void> {
+  /** Runs until the stream ends or stop(); resolves once the first book is available. */
+  run(): Promise<void> {
     return new Promise((ready, failed) => {
-      void this.loop(ready).catch(failed);
+      void this.play(ready).catch(failed);
     });
   }
 
-  private async loop(ready: () => void): Promise<void> {
-    // Added to file timestamps so that market time never goes back when the file starts again.
-    let offset = 0;
-    let lastShifted: number | undefined;
-    let marketStart: number | undefined;
-    const wallStart = Date.now();
-    while (!this.stopped) {
-      let firstOfLoop = true;
-      for await (const tick of this.openReader().ticks()) {
-        if (this.stopped) return;
-        if (firstOfLoop && lastShifted !== undefined) offset = lastShifted - tick.ts + 1;
-        firstOfLoop = false;
-        const shifted: Tick = offset ? { ...tick, ts: tick.ts + offset } : tick;
-        marketStart ??= shifted.ts;
-        const wait = wallStart + (shifted.ts - marketStart) / this.speed - Date.now();
-        if (wait > 1) await sleep(wait);
-        lastShifted = shifted.ts;
-        this.state.book = shifted;
-        this.state.ticks++;
-        if (this.state.ticks === 1) ready();
-        for (const listener of this.listeners) listener(shifted);
+  private async play(ready: () => void): Promise<void> {
+    for await (const tick of this.source) {
+      if (this.stopped) return;
+      if (this.state.firstTs === undefined) {
+        this.state.firstTs = tick.ts;
+        this.show(tick);
+        ready();
+        await this.released;
+        this.state.startedAt = Date.now();
+        continue;
       }
-      this.state.loops++;
+      const due = this.state.startedAt! + (tick.ts - this.state.firstTs) / this.speed;
+      const wait = due - Date.now();
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      this.show(tick);
     }
+    this.state.ended = true;
   }
-}
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  private show(tick: Tick): void {
+    this.state.book = tick;
+    this.state.ticks++;
+    for (const listener of this.listeners) listener(tick);
+  }
 }

@@ -1,10 +1,13 @@
 // The venue simulator: replays a real L2 book, publishes market data on one TCP port, takes
 // orders on another and fills them against the book. An admin HTTP port serves its health, the
 // current book and its journal (the ground truth the integrity check reconciles against).
-import { createReadStream } from "node:fs";
+import { appendFileSync, createReadStream, writeFileSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
 import { createServer, type Socket } from "node:net";
-import { openLobster } from "../../data/readers/lobster.ts";
+import { shapeCrash } from "../../data/crash-shaper.ts";
+import { openL2 } from "../../data/readers/index.ts";
+import { loopWithContinuity, type LoopStats } from "../../data/replay-loop.ts";
+import type { Tick } from "../../data/types.ts";
 import { loadSandboxConfig } from "../config.ts";
 import { send, type TickMessage } from "../wire.ts";
 import { BookReplay } from "./book-replay.ts";
@@ -14,7 +17,20 @@ import { OrderDesk } from "./order-desk.ts";
 const config = loadSandboxConfig();
 const venue = config.venue;
 
-const replay = new BookReplay(() => openLobster(venue.lobster), venue.speed);
+// The market: a real L2 file, looped with continuity when it runs out, bent into a crash if asked.
+const loops: LoopStats = { passes: 0, seams: [] };
+const real = loopWithContinuity(() => openL2(venue.replay.source), loops, venue.replay.loop ? Number.POSITIVE_INFINITY : 1);
+const market = venue.replay.crash ? shapeCrash(real, venue.replay.crash) : real;
+const replay = new BookReplay(market, venue.replay.speed, venue.replay.autostart);
+if (venue.marketLog) writeFileSync(venue.marketLog, "");
+
+/** One line per book change: the series (mid, spread, displayed depth) a report plots. */
+function logMarket(tick: Tick): void {
+  if (!venue.marketLog) return;
+  const depth = (levels: Tick["bids"]) => levels.reduce((sum, level) => sum + level.size, 0);
+  appendFileSync(venue.marketLog, `${JSON.stringify({ t: Date.now(), ts: tick.ts, mid: (tick.bid + tick.ask) / 2, spread: tick.ask - tick.bid, bidDepth: depth(tick.bids), askDepth: depth(tick.asks) })}\n`);
+}
+replay.onTick(logMarket);
 const desk = new OrderDesk({
   journal: venue.journal,
   roundTripMs: venue.roundTripMs,
@@ -49,10 +65,14 @@ const admin = createHttpServer((req, res) => {
   if (req.method === "GET" && req.url === "/health") {
     const book = replay.state.book;
     res.setHeader("content-type", "application/json");
-    res.end(JSON.stringify({ ok: Boolean(book), loops: replay.state.loops, ticks: replay.state.ticks, ...desk.counts, bid: book?.bid, ask: book?.ask }));
+    res.end(JSON.stringify({ ok: Boolean(book), ...replay.state, book: undefined, loops, ...desk.counts, bid: book?.bid, ask: book?.ask }));
   } else if (req.method === "GET" && req.url === "/journal") {
     res.setHeader("content-type", "application/x-ndjson");
     createReadStream(venue.journal).pipe(res);
+  } else if (req.method === "POST" && req.url === "/admin/replay/start") {
+    const startedAt = replay.start();
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ startedAt, firstTs: replay.state.firstTs }));
   } else if (req.method === "POST" && req.url === "/admin/reset") {
     desk.reset();
     res.end("{}");
@@ -62,7 +82,7 @@ const admin = createHttpServer((req, res) => {
   }
 });
 
-await replay.start();
+await replay.run();
 await desk.listen(venue.orderPort);
 await new Promise<void>((resolve) => marketData.listen(venue.marketDataPort, "127.0.0.1", resolve));
 await new Promise<void>((resolve) => admin.listen(venue.adminPort, "127.0.0.1", resolve));

@@ -20,6 +20,8 @@ export function printOutcome(outcome: RunOutcome): void {
   const { results } = outcome;
   const out = process.stdout;
   out.write("\n");
+  for (const note of results.notes) out.write(`note: ${note}\n`);
+  if (results.notes.length > 0) out.write("\n");
   if (results.gates.length > 0) out.write(`${textTable(results.gates)}\n\n`);
   if (results.error) out.write(`could not judge: ${results.error.code} — ${results.error.message}\n`);
   out.write(`${results.scenario} (${results.profile}): ${results.verdict.toUpperCase()} · Go/No-Go ${results.goNoGo} · exit ${results.exitCode}\n`);

@@ -1,0 +1,81 @@
+// Flash crash: the policy's decisions at a fixed arrival rate through three phases on the venue's
+// replay clock — build a long position, the crash window, after the crash. setup() starts the
+// venue's replay, so the phases (k6 scenarios with start times) line up with the market.
+//
+//   k6 run -e VENUE=http://127.0.0.1:<admin port> dist/k6/flash-crash.js   # see `gauntlet sandbox up --crash`
+//
+// The proposals are a model's, not the governor's: it keeps buying into the fall (a model that
+// "buys the dip"); protecting the book is the governor's job.
+import http from "k6/http";
+import exec from "k6/execution";
+import { check } from "k6";
+import { SharedArray } from "k6/data";
+import { DEFAULT_FLASH_CRASH_PLAN, type FlashCrashPlan } from "../core/plan.ts";
+import { requireShadowTarget } from "./lib/shadow-guard.ts";
+
+const plan: FlashCrashPlan = __ENV.GAUNTLET_PLAN ? (JSON.parse(open(__ENV.GAUNTLET_PLAN)) as FlashCrashPlan) : { ...DEFAULT_FLASH_CRASH_PLAN };
+if (__ENV.TARGET) plan.targetUrl = __ENV.TARGET;
+if (__ENV.VENUE) plan.venueAdminUrl = __ENV.VENUE;
+
+const observations = new SharedArray<string>("observations", () =>
+  (JSON.parse(open("./observations.json")) as { obs: number[][] }).obs.map((obs) => JSON.stringify(obs)),
+);
+
+const phase = (exec: string, startSeconds: number, seconds: number) => ({
+  executor: "constant-arrival-rate",
+  exec,
+  startTime: `${startSeconds}s`,
+  rate: plan.rate,
+  timeUnit: "1s",
+  duration: `${seconds}s`,
+  preAllocatedVUs: plan.preAllocatedVUs,
+  maxVUs: plan.maxVUs,
+});
+
+export const options = {
+  scenarios: {
+    build: phase("build", 0, plan.buildSeconds),
+    crash: phase("crash", plan.buildSeconds, plan.crashSeconds),
+    recovery: phase("recovery", plan.buildSeconds + plan.crashSeconds, plan.recoverySeconds),
+  },
+  systemTags: ["scenario", "status", "expected_response", "check"],
+  summaryTrendStats: ["avg", "med", "p(95)", "p(99)", "max", "count"],
+  thresholds: {
+    "http_req_duration{scenario:crash}": [`p(99)<=${plan.thresholds.p99Ms}`],
+    "checks": ["rate>0.99"],
+  },
+};
+
+export function setup(): { startedAt: number } {
+  requireShadowTarget(plan.targetUrl);
+  const res = http.post(`${plan.venueAdminUrl}/admin/replay/start`, null, { timeout: "5s" });
+  if (res.status !== 200) exec.test.abort(`could not start the venue's replay at ${plan.venueAdminUrl} (status ${res.status})`);
+  return res.json() as { startedAt: number };
+}
+
+function send(prefix: string, actions: readonly number[]): void {
+  const i = exec.scenario.iterationInTest;
+  const id = `${prefix}${i}`;
+  exec.vu.metrics.metadata["decision_id"] = id;
+  const res = http.post(
+    `${plan.targetUrl}/v1/decisions`,
+    `{"id":"${id}","ts":${Date.now()},"symbol":${JSON.stringify(plan.symbol)},"action":${actions[i % actions.length]},"obs":${observations[i % observations.length]}}`,
+    { headers: { "content-type": "application/json" }, timeout: `${plan.requestTimeoutMs}ms` },
+  );
+  check(res, { "decision answered": (r) => r.status === 200 && typeof r.body === "string" && r.body.includes(`"id":"${id}"`) });
+}
+
+/** Mostly buys: the book goes long before the crash. */
+export function build(): void {
+  send("b", [4, 3, 4, 2, 3]);
+}
+
+/** The model buys the dip. */
+export function crash(): void {
+  send("c", [4, 4, 3, 2, 4]);
+}
+
+/** After the fall: a mix that would rebuild a position if the governor let it. */
+export function recovery(): void {
+  send("r", [3, 2, 4, 2, 1]);
+}
