@@ -50,6 +50,14 @@ export const FAULTS = [
   "never-flattens",
   "ignore-notional-cap",
   "stale-prices",
+  // broker failure, hard kill, faults on the state paths
+  "sends-queued-twice",
+  "drops-queue",
+  "panic-sells-on-disconnect",
+  "reconnects-slowly",
+  "leaks-orders-while-paused",
+  "late-pause",
+  "ledger-drops-on-error",
 ] as const;
 export type FaultName = (typeof FAULTS)[number];
 

@@ -9,6 +9,8 @@ export interface OrderMessage {
   side: "buy" | "sell";
   qty: number;
   sentAt: number;
+  /** Age of the governor's market data when it decided: the venue journals it ("safe action"). */
+  marketDataAgeMs: number;
 }
 export interface AckMessage {
   type: "ack";

@@ -1,7 +1,12 @@
-// The order path to the venue. Orders approved while the link is down wait in a queue (mirrored
-// to Redis by the caller) and go out, in order, exactly once when it comes back. On every
-// (re)connect the governor tells the venue the last fill it saw, and the venue sends the rest: a
-// fill that happened during an outage is never lost.
+// The order path to the venue, and what happens to orders when it breaks.
+//
+// Every order written to the venue waits for its ack. A link that goes quiet (no ack within
+// `ackTimeoutMs`: a half-open connection, a black hole) is declared dead and dropped; the orders
+// written into it are "in doubt" — the venue may or may not have them. On every (re)connect the
+// governor says which fill it saw last and which orders are in doubt; the venue replays the fills
+// it missed and answers which in-doubt orders it knows. An unknown order is sent again exactly
+// once if it is still fresh, otherwise cancelled with a reason. Nothing is lost, nothing is sent
+// twice — unless a seeded fault says so.
 import type { AckMessage, FillMessage, OrderMessage, RejectMessage } from "../wire.ts";
 import { TcpLink } from "./tcp-link.ts";
 
@@ -10,27 +15,63 @@ export interface BrokerEvents {
   onFill(message: FillMessage): void;
   onReject(message: RejectMessage): void;
   onSent(order: OrderMessage): void;
+  /** An in-doubt order the venue never received, given up on (too old to send now). */
+  onCancel(order: OrderMessage, reason: string): void;
   onConnectionChange(connected: boolean): void;
 }
 
+export interface BrokerPolicy {
+  ackTimeoutMs: number;
+  /** An in-doubt order younger than this is sent again; older ones are cancelled. */
+  resendWithinMs: number;
+  retryMs: number;
+  /** Seeded faults. */
+  resendTwice?: boolean;
+  dropInDoubt?: boolean;
+}
+
+export const DEFAULT_BROKER_POLICY: BrokerPolicy = { ackTimeoutMs: 1000, resendWithinMs: 5000, retryMs: 100 };
+
+interface InFlight {
+  order: OrderMessage;
+  createdAt: number;
+  writtenAt: number;
+}
+
 export class BrokerLink {
-  readonly queue: OrderMessage[] = [];
+  /** Approved orders not yet written (the link was down or not yet up). */
+  readonly queue: Array<{ order: OrderMessage; createdAt: number }> = [];
+  /** Written, not yet acknowledged. */
+  private readonly inFlight = new Map<string, InFlight>();
   private lastFillSeq = 0;
   private readonly link: TcpLink;
+  private readonly watchdog: NodeJS.Timeout;
+  /** Waiting for the venue's answer to our hello (since helloAt). */
+  private greeting = false;
+  private helloAt = 0;
 
   constructor(
     address: string,
     private readonly events: BrokerEvents,
+    private readonly policy: BrokerPolicy = DEFAULT_BROKER_POLICY,
   ) {
-    this.link = new TcpLink(address, {
-      onConnect: (socket) => {
-        socket.write(`${JSON.stringify({ type: "hello", lastFillSeq: this.lastFillSeq })}\n`);
-        this.events.onConnectionChange(true);
-        this.flush();
+    this.link = new TcpLink(
+      address,
+      {
+        onConnect: (socket) => {
+          this.greeting = true;
+          this.helloAt = Date.now();
+          const inDoubt = [...this.inFlight.keys()];
+          socket.write(`${JSON.stringify({ type: "hello", lastFillSeq: this.lastFillSeq, inDoubt })}\n`);
+          this.events.onConnectionChange(true);
+        },
+        onDisconnect: () => this.events.onConnectionChange(false),
+        onLine: (line) => this.receive(line),
       },
-      onDisconnect: () => this.events.onConnectionChange(false),
-      onLine: (line) => this.receive(line),
-    });
+      policy.retryMs,
+    );
+    this.watchdog = setInterval(() => this.checkAcks(), 100);
+    this.watchdog.unref();
   }
 
   start(): void {
@@ -38,38 +79,96 @@ export class BrokerLink {
   }
 
   stop(): void {
+    clearInterval(this.watchdog);
     this.link.stop();
   }
 
+  /** Connected, greeted, and not waiting on a dead link. */
   get connected(): boolean {
-    return this.link.connected;
+    return this.link.connected && !this.greeting;
   }
 
-  /** Send now, or queue until the link is back. */
-  submit(order: OrderMessage): void {
-    this.queue.push(order);
-    if (this.link.connected) this.flush();
+  inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  submit(order: OrderMessage, createdAt = Date.now()): void {
+    this.queue.push({ order, createdAt });
+    if (this.connected) this.flush();
+  }
+
+  private write(order: OrderMessage, createdAt: number): void {
+    order.sentAt = Date.now();
+    this.inFlight.set(order.clientOrderId, { order, createdAt, writtenAt: order.sentAt });
+    this.link.write(`${JSON.stringify(order)}\n`);
+    this.events.onSent(order);
   }
 
   private flush(): void {
-    while (this.queue.length > 0 && this.link.connected) {
-      const order = this.queue[0]!;
-      order.sentAt = Date.now();
-      if (!this.link.write(`${JSON.stringify(order)}\n`)) {
-        // Kernel buffer full is not failure: the bytes are queued by Node; move on.
+    while (this.queue.length > 0 && this.connected) {
+      const next = this.queue.shift()!;
+      this.write(next.order, next.createdAt);
+    }
+  }
+
+  /** A quiet link is a dead link: no ack in time means drop it and reconnect. */
+  private checkAcks(): void {
+    if (!this.link.connected) return;
+    const now = Date.now();
+    if (this.greeting) {
+      // In doubt orders are old by definition here; what counts is whether the venue answers.
+      if (now - this.helloAt > this.policy.ackTimeoutMs) this.link.drop();
+      return;
+    }
+    for (const flight of this.inFlight.values()) {
+      if (now - flight.writtenAt > this.policy.ackTimeoutMs) {
+        this.link.drop();
+        return;
       }
-      this.queue.shift();
-      this.events.onSent(order);
+    }
+  }
+
+  /** The venue's answer to our hello: which in-doubt orders it has. */
+  private resolveInDoubt(known: ReadonlySet<string>): void {
+    const now = Date.now();
+    for (const [id, flight] of [...this.inFlight]) {
+      this.inFlight.delete(id);
+      if (known.has(id)) continue; // the venue has it: its fill is replayed (by sequence) or on its way
+      if (this.policy.dropInDoubt) continue; // seeded fault: forgotten, neither sent nor cancelled
+      if (this.policy.resendTwice) {
+        this.write(flight.order, flight.createdAt);
+        this.link.write(`${JSON.stringify(flight.order)}\n`);
+      } else if (now - flight.createdAt <= this.policy.resendWithinMs) {
+        this.write(flight.order, flight.createdAt);
+      } else {
+        this.events.onCancel(flight.order, `expired-in-outage: ${Math.round((now - flight.createdAt) / 1000)} s old when the link came back`);
+      }
     }
   }
 
   private receive(line: string): void {
-    const message = JSON.parse(line) as AckMessage | FillMessage | RejectMessage;
-    if (message.type === "fill") {
-      if (message.seq <= this.lastFillSeq) return; // already applied before a reconnect
-      this.lastFillSeq = message.seq;
-      this.events.onFill(message);
-    } else if (message.type === "ack") this.events.onAck(message);
-    else if (message.type === "reject") this.events.onReject(message);
+    const message = JSON.parse(line) as AckMessage | FillMessage | RejectMessage | { type: "hello"; known: string[] };
+    switch (message.type) {
+      case "hello":
+        this.resolveInDoubt(new Set(message.known));
+        this.greeting = false;
+        this.flush();
+        break;
+      case "fill":
+        this.inFlight.delete(message.clientOrderId);
+        if (message.seq <= this.lastFillSeq) return; // already applied before a reconnect
+        this.lastFillSeq = message.seq;
+        this.events.onFill(message);
+        break;
+      case "ack":
+        // Acknowledged: no longer in doubt on the link; the fill follows.
+        this.inFlight.delete(message.clientOrderId);
+        this.events.onAck(message);
+        break;
+      case "reject":
+        this.inFlight.delete(message.clientOrderId);
+        this.events.onReject(message);
+        break;
+    }
   }
 }

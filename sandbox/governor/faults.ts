@@ -14,6 +14,13 @@
 //   never-flattens    ignores the stress breaker, drawdown and loss stops             → flat after the crash, drawdown
 //   ignore-notional-cap  skips the position notional cap                              → hard-limit breaches at fills
 //   stale-prices      prices from a cache refreshed once a minute (age looks fresh)    → flat after the crash
+//   sends-queued-twice   in-doubt orders sent twice after a reconnect                  → order queue intact
+//   drops-queue       in-doubt orders forgotten after a reconnect                      → order queue intact
+//   panic-sells-on-disconnect  dumps the position when the broker goes away            → positions held
+//   reconnects-slowly retries the broker every 30 s                                    → recovery time
+//   leaks-orders-while-paused  trades through the critical pause                       → orders while paused
+//   late-pause        raises the critical pause 4 s into a double fault                 → pause within 2 s
+//   ledger-drops-on-error  discards a ledger batch PostgreSQL refused                  → ledger complete
 import type { FaultName } from "../config.ts";
 
 export class Faults {

@@ -3,7 +3,9 @@
 // path, so their faults show up as backlog and recovery, not as lost answers.
 import type { FaultName, Limits } from "../config.ts";
 import type { FillMessage } from "../wire.ts";
-import { BrokerLink } from "./broker-link.ts";
+import { BrokerLink, DEFAULT_BROKER_POLICY } from "./broker-link.ts";
+import { PauseControl } from "./pause-control.ts";
+import { DEFAULT_SAFETY, SafetyMonitor } from "./safety-monitor.ts";
 import { Faults } from "./faults.ts";
 import { HotState } from "./hot-state.ts";
 import { Ledger } from "./ledger.ts";
@@ -60,8 +62,8 @@ export class Governor {
   readonly ledger: Ledger;
   readonly faults: Faults;
   portfolio: Portfolio;
-  paused = false;
-  pauseReason = "";
+  readonly pause: PauseControl;
+  readonly safety: SafetyMonitor;
   private orderSeq = 0;
   readonly stress = new MarketStress();
   /** stale-prices fault: a price cache refreshed once a minute. */
@@ -81,12 +83,14 @@ export class Governor {
     this.faults = new Faults(options.faults);
     this.hotState = new HotState(options.redisUrl, options.eventFlushMs, options.stateFlushMs);
     this.ledger = new Ledger(options.postgresUrl);
+    this.ledger.dropsOnError = this.faults.has("ledger-drops-on-error");
     this.marketData = new MarketDataFeed(options.marketDataAddress);
     this.marketData.onTick((tick) => {
       this.refreshStalePrice(tick.sentAt);
       this.stress.observe(tick.sentAt, this.priceView()!);
       this.portfolio.mark(this.priceView());
     });
+    this.pause = new PauseControl(this.hotState);
     this.broker = new BrokerLink(options.brokerAddress, {
       onAck: (ack) => this.ledger.orderUpdate({ clientOrderId: ack.clientOrderId, status: "acked", filledQty: 0, reason: "" }),
       onFill: (fill) => this.onFill(fill),
@@ -99,8 +103,46 @@ export class Governor {
         this.hotState.dequeueOrder(order.clientOrderId);
         this.ledger.orderUpdate({ clientOrderId: order.clientOrderId, status: "sent", filledQty: 0, reason: "" });
       },
-      onConnectionChange: () => undefined,
+      onCancel: (order, reason) => {
+        this.portfolio.cancel(order.clientOrderId, reason);
+        this.hotState.dequeueOrder(order.clientOrderId);
+        this.ledger.orderUpdate({ clientOrderId: order.clientOrderId, status: "cancelled", filledQty: 0, reason });
+        this.hotState.portfolio(this.snapshot);
+      },
+      onConnectionChange: (connected) => {
+        // Seeded fault: dump the whole position the moment the broker goes away.
+        if (!connected && this.faults.has("panic-sells-on-disconnect")) while (this.flattenSlice("panic-sell")) { /* queue every slice */ }
+      },
+    }, {
+      ...DEFAULT_BROKER_POLICY,
+      retryMs: this.faults.has("reconnects-slowly") ? 30_000 : DEFAULT_BROKER_POLICY.retryMs,
+      resendTwice: this.faults.has("sends-queued-twice"),
+      dropInDoubt: this.faults.has("drops-queue"),
     });
+    this.safety = new SafetyMonitor(
+      {
+        brokerConnected: () => this.broker.connected,
+        dataAgeMs: () => this.marketData.ageMs(),
+        autoPaused: () => this.pause.autoPaused,
+        setAutoPause: (paused, reason) => this.pause.setAuto(paused, reason),
+        flattenStep: () => !this.flattenSlice("stale-data-flatten"),
+      },
+      { ...DEFAULT_SAFETY, neverFlatten: this.faults.has("never-flattens"), pauseDelayMs: this.faults.has("late-pause") ? 4000 : 0 },
+    );
+  }
+
+  /**
+   * Place one flattening order (≤ the single-trade cap) for what is still exposed; false once
+   * nothing is left to flatten. Used by the safety monitor and by the panic-sell fault.
+   */
+  private flattenSlice(reason: string): boolean {
+    const price = this.riskPrice();
+    const exposure = this.portfolio.exposureShares();
+    if (price === undefined || Math.abs(exposure) < 1e-9) return false;
+    const maxShares = this.options.limits.maxSingleTradeUsd / price;
+    const shares = -Math.sign(exposure) * Math.min(Math.abs(exposure), maxShares);
+    this.placeOrder(reason, shares, price);
+    return true;
   }
 
   /** The mid the governor watches: the market's, or (stale-prices) its cache. */
@@ -148,7 +190,7 @@ export class Governor {
         turnoverUsd: this.portfolio.turnoverUsd,
         equityUsd: this.portfolio.equityUsd(this.priceView()),
         peakEquityUsd: this.portfolio.peakEquityUsd,
-        paused: this.paused,
+        paused: this.pause.paused && !this.faults.has("leaks-orders-while-paused"),
         marketStress: this.stress.stressed(now),
         ignoreNotionalCap: this.faults.has("ignore-notional-cap"),
         neverFlatten: this.faults.has("never-flattens"),
@@ -156,13 +198,17 @@ export class Governor {
       this.options.limits,
     );
     this.portfolio.counters.decisions++;
+    // With the broker away the governor holds its position: no new order is queued behind a dead
+    // link (orders already in flight are the broker link's business).
+    const holding = risk.shares !== 0 && !this.broker.connected && !this.faults.has("leaks-orders-while-paused");
+    const decision = holding ? { verdict: "blocked" as const, shares: 0, reason: "broker-disconnected" } : risk;
     let orderId: string | undefined;
-    if (risk.shares !== 0 && mid !== undefined) orderId = this.placeOrder(request.id, risk.shares, mid);
+    if (decision.shares !== 0 && mid !== undefined) orderId = this.placeOrder(request.id, decision.shares, mid);
     const response: DecisionResponse = {
       id: request.id,
-      verdict: risk.verdict,
-      increment: risk.shares,
-      reason: risk.reason,
+      verdict: decision.verdict,
+      increment: decision.shares,
+      reason: decision.reason,
       marketDataAgeMs: Number.isFinite(dataAgeMs) ? dataAgeMs : -1,
       brokerConnected: this.broker.connected,
     };
@@ -197,7 +243,8 @@ export class Governor {
     );
     this.ledger.order({ clientOrderId, decisionId, side, qty, createdAt });
     if (!this.broker.connected) this.hotState.queueOrder(clientOrderId);
-    this.broker.submit({ type: "order", clientOrderId, side, qty, sentAt: createdAt });
+    const age = this.marketData.ageMs(createdAt);
+    this.broker.submit({ type: "order", clientOrderId, side, qty, sentAt: createdAt, marketDataAgeMs: Number.isFinite(age) ? Math.round(age) : -1 }, createdAt);
     return clientOrderId;
   }
 
@@ -215,17 +262,15 @@ export class Governor {
     this.hotState.portfolio(this.snapshot);
   }
 
-  async setPaused(paused: boolean, reason: string): Promise<void> {
-    this.paused = paused;
-    this.pauseReason = paused ? reason : "";
-    await this.hotState.setPaused(paused, reason);
+  /** The emergency stop (POST /v1/admin/pause). */
+  setPaused(paused: boolean, reason: string): Promise<void> {
+    return this.pause.setManual(paused, reason);
   }
 
   /** Shadow-only: forget everything (state, Redis keys, ledger rows). */
   async reset(): Promise<void> {
     this.portfolio = new Portfolio(this.options.limits.capitalUsd);
-    this.paused = false;
-    this.pauseReason = "";
+    this.pause.reset();
     await this.hotState.reset();
     await this.ledger.reset();
     this.hotState.portfolio(this.snapshot);
@@ -233,6 +278,7 @@ export class Governor {
 
   async close(): Promise<void> {
     this.faults.stop();
+    this.safety.stop();
     this.broker.stop();
     this.marketData.stop();
     await this.ledger.close();

@@ -62,7 +62,8 @@ export function createApi(governor: Governor): Server {
           brokerConnected: governor.broker.connected,
           marketDataConnected: governor.marketData.connected,
           marketDataAgeMs: Number.isFinite(governor.marketData.ageMs()) ? governor.marketData.ageMs() : null,
-          paused: governor.paused,
+          paused: governor.pause.paused,
+          pauseReason: governor.pause.reason || null,
           riskOff: governor.stress.stressed(),
           riskOffReason: governor.stress.stressed() ? governor.stress.reason : null,
           faults: governor.faults.list(),
@@ -75,8 +76,8 @@ export function createApi(governor: Governor): Server {
           ...governor.portfolio.snapshot(),
           equityUsd: governor.portfolio.equityUsd(mid),
           mid: mid ?? null,
-          paused: governor.paused,
-          orderQueue: governor.broker.queue.length,
+          paused: governor.pause.paused,
+          orderQueue: governor.broker.queue.length + governor.broker.inFlightCount(),
           ledgerPending: governor.ledger.pending(),
         });
       }
@@ -87,7 +88,7 @@ export function createApi(governor: Governor): Server {
       if (req.method === "POST" && req.url === "/v1/admin/pause") {
         const body = JSON.parse((await readBody(req)).toString("utf8") || "{}") as { paused?: boolean; reason?: string };
         await governor.setPaused(body.paused !== false, body.reason ?? "manual");
-        return json(res, 200, { paused: governor.paused });
+        return json(res, 200, { paused: governor.pause.paused });
       }
       if (req.method === "GET" && req.url === "/metrics") {
         res.writeHead(200, { "content-type": registry.contentType });

@@ -65,6 +65,9 @@ export class Ledger {
   /** Rows waiting to be written; a checker can see a backlog build during a PostgreSQL outage. */
   failures = 0;
 
+  /** Seeded fault ledger-drops-on-error: a batch PostgreSQL refused is thrown away. */
+  dropsOnError = false;
+
   constructor(url: string) {
     this.pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 2000, query_timeout: 10000 });
     this.pool.on("error", () => undefined);
@@ -128,6 +131,7 @@ export class Ledger {
     } catch {
       await client?.query("rollback").catch(() => undefined);
       this.failures++;
+      if (this.dropsOnError) return false;
       this.decisions = batch.decisions.concat(this.decisions);
       this.orders = batch.orders.concat(this.orders);
       this.updates = batch.updates.concat(this.updates);

@@ -86,6 +86,14 @@ export class Portfolio {
     this.closeOrder(order, "rejected", 0);
   }
 
+  /** An order given up on before it reached the venue (e.g. expired in a broker outage). */
+  cancel(clientOrderId: string, reason: string): void {
+    const order = this.orders.get(clientOrderId);
+    if (!order) return;
+    order.reason = reason;
+    this.closeOrder(order, "cancelled", 0);
+  }
+
   private closeOrder(order: Order, status: OrderStatus, filledQty: number): void {
     if (order.status === "filled" || order.status === "rejected" || order.status === "cancelled") return;
     this.pending -= order.side === "buy" ? order.qty : -order.qty;

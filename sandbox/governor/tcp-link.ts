@@ -41,6 +41,11 @@ export class TcpLink {
     });
   }
 
+  /** Drop a connection that has gone quiet; the retry loop reconnects. */
+  drop(): void {
+    this.socket?.destroy();
+  }
+
   write(line: string): boolean {
     if (!this.connected || !this.socket) return false;
     return this.socket.write(line);

@@ -53,19 +53,21 @@ export class OrderDesk {
       if (this.client === socket) this.client = undefined;
     });
     onLines(socket, (line) => {
-      let message: { type?: string; lastFillSeq?: number };
+      let message: { type?: string; lastFillSeq?: number; inDoubt?: string[] };
       try {
         message = JSON.parse(line);
       } catch {
         return;
       }
-      if (message.type === "hello") this.replayFills(socket, message.lastFillSeq ?? 0);
+      if (message.type === "hello") this.greet(socket, message.lastFillSeq ?? 0, message.inDoubt ?? []);
       else if (message.type === "order") this.onOrder(socket, message as unknown as OrderMessage);
     });
   }
 
-  private replayFills(socket: Socket, after: number): void {
+  /** A (re)connecting client: replay the fills it missed, then say which of its in-doubt orders we have. */
+  private greet(socket: Socket, after: number, inDoubt: string[]): void {
     for (const fill of this.fills) if (fill.seq > after) send(socket, fill);
+    send(socket, { type: "hello", known: inDoubt.filter((id) => this.seen.has(id)) });
   }
 
   private onOrder(socket: Socket, order: OrderMessage): void {
@@ -76,7 +78,7 @@ export class OrderDesk {
     this.seen.add(order.clientOrderId);
     this.counts.orders++;
     if (duplicate) this.counts.duplicates++;
-    this.journal({ kind: "order", clientOrderId: order.clientOrderId, side: order.side, qty: order.qty, sentAt: order.sentAt, receivedAt, duplicate });
+    this.journal({ kind: "order", clientOrderId: order.clientOrderId, side: order.side, qty: order.qty, sentAt: order.sentAt, marketDataAgeMs: order.marketDataAgeMs, receivedAt, duplicate });
     const book = this.options.book();
     if (!book || !(order.qty > 0) || (order.side !== "buy" && order.side !== "sell")) {
       this.reject(socket, order.clientOrderId, book ? "invalid order" : "no market");

@@ -1,6 +1,7 @@
 // `gauntlet run <scenario>`: one scenario against the sandbox (default) or a user's governor.
 import type { Command } from "commander";
 import { loadConfig } from "../../config/gauntlet-config.ts";
+import { GauntletError } from "../../errors.ts";
 import { log } from "../../log.ts";
 import { runScenario, type RunOutcome } from "../../orchestrator/run-scenario.ts";
 import { BUILTIN_PLUGINS, builtinRegistry } from "../../../plugins/index.ts";
@@ -14,6 +15,31 @@ export interface RunFlags {
   fault?: string[];
   metricsPort?: number;
   config?: string;
+  set?: string[];
+}
+
+/**
+ * `--set flash-crash.source=binance`: one plugin setting from the command line (the value is JSON
+ * when it parses as JSON, a string otherwise). The plugin's schema then checks it like a file.
+ */
+export function applySettings(plugins: Record<string, unknown>, settings: string[]): Record<string, unknown> {
+  const merged = structuredClone(plugins) as Record<string, Record<string, unknown>>;
+  for (const setting of settings) {
+    const match = /^([\w-]+)\.([\w.-]+)=(.*)$/.exec(setting);
+    if (!match) throw new GauntletError("GAUNTLET_USAGE", `--set expects <plugin>.<field>=<value>, e.g. flash-crash.source=binance (got "${setting}")`);
+    const [, plugin, path, raw] = match as unknown as [string, string, string, string];
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // a plain string
+    }
+    let node = (merged[plugin] ??= {});
+    const keys = path.split(".");
+    for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+    node[keys.at(-1)!] = value;
+  }
+  return merged;
 }
 
 export function printOutcome(outcome: RunOutcome): void {
@@ -30,7 +56,7 @@ export function printOutcome(outcome: RunOutcome): void {
 
 export async function runFromFlags(scenario: string, flags: RunFlags): Promise<RunOutcome> {
   const config = loadConfig(flags.config, BUILTIN_PLUGINS);
-  const registry = builtinRegistry(config.plugins);
+  const registry = builtinRegistry(applySettings(config.plugins, flags.set ?? []));
   let target = "sandbox";
   let targetOptions: Record<string, unknown> = {};
   if (flags.target && flags.target !== "sandbox") {
@@ -63,6 +89,7 @@ export function registerRun(program: Command): void {
     .option("--fault <fault>", "switch on a seeded fault in the sandbox governor (repeatable)", collect)
     .option("--metrics-port <port>", "live Prometheus metrics port (0 = off)", integer("--metrics-port", 0, 65535))
     .option("-c, --config <file>", "gauntlet.yaml with target, allowed hosts and plugin settings")
+    .option("--set <plugin.field=value>", "one plugin setting, e.g. --set flash-crash.source=binance (repeatable)", collect)
     .action(async (scenario: string, flags: RunFlags) => {
       const outcome = await runFromFlags(scenario, flags);
       printOutcome(outcome);

@@ -1,0 +1,90 @@
+// The post-processor against the figures it must beat, measured in one run:
+//   - wall time and peak RSS of `gauntlet analyze` on a run's k6 output (one streaming pass),
+//   - next to a plain `jq` pass that only selects the latency points of the same file,
+//   - its counts and percentiles next to k6's own end-of-test summary of the same run (exact),
+//   - and, given a second (shorter) run, peak RSS of both: memory must not grow with the length.
+//
+//   npx tsx bench/post-processor.ts runs/<full run> [runs/<1-minute run>]
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { REPO_ROOT } from "../core/paths.ts";
+import { runCommand } from "../core/services/child-process.ts";
+import { HISTOGRAM_RELATIVE_ERROR } from "../core/analysis/latency-histogram.ts";
+
+interface Analysis {
+  lines: number;
+  requests: number;
+  latencyMs: { count: number; p50Ms: number; p95Ms: number; p99Ms: number; meanMs: number };
+  wallSeconds: number;
+  peakRssBytes: number;
+}
+
+function outputOf(runDir: string): string {
+  for (const name of ["k6-output.csv", "k6-output.csv.gz", "k6-output.json", "k6-output.json.gz"]) {
+    if (existsSync(join(runDir, name))) return join(runDir, name);
+  }
+  throw new Error(`no k6 output in ${runDir}`);
+}
+
+async function analyze(file: string): Promise<Analysis & { outerWallSeconds: number }> {
+  const started = performance.now();
+  const result = await runCommand(join(REPO_ROOT, "bin", "gauntlet"), ["analyze", file, "--json"]);
+  if (result.code !== 0) throw new Error(`gauntlet analyze failed: ${result.stderr}`);
+  return { ...(JSON.parse(result.stdout) as Analysis), outerWallSeconds: (performance.now() - started) / 1000 };
+}
+
+async function jqPass(file: string): Promise<{ seconds: number; points: number }> {
+  // The cheapest jq that still selects the latency points of this file.
+  const filter = file.includes(".csv") ? `jq -R -r 'select(startswith("http_req_duration,")) | split(",")[2]'` : `jq -c 'select(.type=="Point" and .metric=="http_req_duration") | .data.value'`;
+  const reader = file.endsWith(".gz") ? `gzip -dc ${JSON.stringify(file)}` : `cat ${JSON.stringify(file)}`;
+  const started = performance.now();
+  const result = await runCommand("sh", ["-c", `${reader} | ${filter} | wc -l`]);
+  if (result.code !== 0) throw new Error(`jq failed: ${result.stderr}`);
+  return { seconds: (performance.now() - started) / 1000, points: Number(result.stdout.trim()) };
+}
+
+function k6Summary(runDir: string): Record<string, number> | undefined {
+  const path = join(runDir, "k6-summary.json");
+  if (!existsSync(path)) return undefined;
+  const metrics = (JSON.parse(readFileSync(path, "utf8")) as { metrics: Record<string, Record<string, number>> }).metrics;
+  return metrics["http_req_duration{scenario:decision_flood}"];
+}
+
+const [longRun, shortRun] = process.argv.slice(2);
+if (!longRun) {
+  console.error("usage: npx tsx bench/post-processor.ts <run dir> [<shorter run dir>]");
+  process.exit(2);
+}
+const file = outputOf(longRun);
+const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+console.log(`post-processor benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), node ${process.versions.node}`);
+console.log(`file: ${file} (${mb(statSync(file).size)} MiB)`);
+
+const ours = await analyze(file);
+const jq = await jqPass(file);
+console.log(`\ngauntlet analyze: ${ours.wallSeconds.toFixed(1)} s (${(ours.lines / ours.wallSeconds / 1e6).toFixed(2)} M lines/s, ${ours.lines.toLocaleString("en-US")} lines), peak RSS ${mb(ours.peakRssBytes)} MiB`);
+console.log(`jq (select latency points only): ${jq.seconds.toFixed(1)} s for ${jq.points.toLocaleString("en-US")} points`);
+console.log(`speed-up over jq: ${(jq.seconds / ours.wallSeconds).toFixed(1)}x`);
+
+const k6 = k6Summary(longRun);
+if (k6) {
+  const rows: Array<[string, number, number]> = [
+    ["count", ours.latencyMs.count, k6.count ?? Number.NaN],
+    ["P50", ours.latencyMs.p50Ms, k6.med ?? Number.NaN],
+    ["P95", ours.latencyMs.p95Ms, k6["p(95)"] ?? Number.NaN],
+    ["P99", ours.latencyMs.p99Ms, k6["p(99)"] ?? Number.NaN],
+    ["mean", ours.latencyMs.meanMs, k6.avg ?? Number.NaN],
+  ];
+  console.log(`\nvs k6's own summary of the same run (decision_flood; stated histogram error ±${HISTOGRAM_RELATIVE_ERROR * 100}%):`);
+  for (const [name, mine, theirs] of rows) {
+    const error = Math.abs(mine - theirs) / theirs;
+    console.log(`  ${name.padEnd(5)} gauntlet ${mine.toFixed(4).padStart(12)}  k6 ${theirs.toFixed(4).padStart(12)}  ${name === "count" ? (mine === theirs ? "equal" : "DIFFERENT") : `${(error * 100).toFixed(3)}%`}`);
+  }
+}
+
+if (shortRun) {
+  const short = await analyze(outputOf(shortRun));
+  const ratio = ours.peakRssBytes / short.peakRssBytes;
+  console.log(`\npeak RSS: ${mb(short.peakRssBytes)} MiB for ${short.lines.toLocaleString("en-US")} lines vs ${mb(ours.peakRssBytes)} MiB for ${ours.lines.toLocaleString("en-US")} lines (${((ratio - 1) * 100).toFixed(1)}% apart)`);
+}
