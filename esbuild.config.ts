@@ -9,7 +9,7 @@ import { buildObservations } from "./data/observations.ts";
 import { openLobster } from "./data/readers/lobster.ts";
 import { REPO_ROOT } from "./core/paths.ts";
 
-export const K6_SCRIPTS = ["flood", "order-burst", "flash-crash"] as const;
+export const K6_SCRIPTS = ["flood", "order-burst", "flash-crash", "steady"] as const;
 export const K6_OUT_DIR = join(REPO_ROOT, "dist", "k6");
 
 export const LOBSTER_SAMPLE = {

@@ -102,3 +102,31 @@ export const DEFAULT_FLASH_CRASH_PLAN: FlashCrashPlan = {
   requestTimeoutMs: 2000,
   thresholds: { p99Ms: 15 },
 };
+
+/** Steady decisions at a fixed rate with a repeating action pattern: load under which faults are played. */
+export interface SteadyPlan {
+  scenario: string;
+  runId: string;
+  targetUrl: string;
+  symbol: string;
+  rate: number;
+  durationSeconds: number;
+  /** Proposed actions, cycled (0 sell hard … 4 buy hard). */
+  actions: number[];
+  preAllocatedVUs: number;
+  maxVUs: number;
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_STEADY_PLAN: SteadyPlan = {
+  scenario: "steady",
+  runId: "standalone",
+  targetUrl: "http://127.0.0.1:7300",
+  symbol: "AAPL",
+  rate: 50,
+  durationSeconds: 60,
+  actions: [4, 0, 3, 1, 4, 1, 0, 3],
+  preAllocatedVUs: 20,
+  maxVUs: 200,
+  requestTimeoutMs: 2000,
+};

@@ -1,6 +1,6 @@
 // Running the real CLI from tests, in a throw-away runs folder.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../core/paths.ts";
@@ -12,8 +12,11 @@ export interface CliResult {
   stderr: string;
 }
 
+/** A temporary folder others can traverse: PostgreSQL runs as its own user when tests run as root. */
 export function tempDir(prefix = "gauntlet-test-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  return dir;
 }
 
 export function startGauntlet(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<CliResult> } {
