@@ -16,7 +16,7 @@ export function startEchoTarget(port: number): Promise<Server> {
       const body = Buffer.concat(chunks).toString("utf8");
       const id = /"id":"([^"]*)"/.exec(body)?.[1] ?? "";
       const text = `{"id":"${id}","verdict":"blocked","increment":0,"reason":"echo","marketDataAgeMs":0,"brokerConnected":true}`;
-      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "x-decision-id": id });
       res.end(text);
     });
   });

@@ -8,9 +8,9 @@
 // "buys the dip"); protecting the book is the governor's job.
 import http from "k6/http";
 import exec from "k6/execution";
-import { check } from "k6";
 import { SharedArray } from "k6/data";
 import { DEFAULT_FLASH_CRASH_PLAN, type FlashCrashPlan } from "../core/plan.ts";
+import { sendDecision } from "./lib/decision.ts";
 import { requireShadowTarget } from "./lib/shadow-guard.ts";
 
 const plan: FlashCrashPlan = __ENV.GAUNTLET_PLAN ? (JSON.parse(open(__ENV.GAUNTLET_PLAN)) as FlashCrashPlan) : { ...DEFAULT_FLASH_CRASH_PLAN };
@@ -53,16 +53,11 @@ export function setup(): { startedAt: number } {
   return res.json() as { startedAt: number };
 }
 
+const symbolJson = JSON.stringify(plan.symbol);
+
 function send(prefix: string, actions: readonly number[]): void {
   const i = exec.scenario.iterationInTest;
-  const id = `${prefix}${i}`;
-  exec.vu.metrics.metadata["decision_id"] = id;
-  const res = http.post(
-    `${plan.targetUrl}/v1/decisions`,
-    `{"id":"${id}","ts":${Date.now()},"symbol":${JSON.stringify(plan.symbol)},"action":${actions[i % actions.length]},"obs":${observations[i % observations.length]}}`,
-    { headers: { "content-type": "application/json" }, timeout: `${plan.requestTimeoutMs}ms` },
-  );
-  check(res, { "decision answered": (r) => r.status === 200 && typeof r.body === "string" && r.body.includes(`"id":"${id}"`) });
+  sendDecision(plan.targetUrl, `${prefix}${i}`, symbolJson, actions[i % actions.length]!, observations[i % observations.length]!, plan.requestTimeoutMs);
 }
 
 /** Mostly buys: the book goes long before the crash. */

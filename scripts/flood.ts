@@ -7,21 +7,20 @@
 //
 // Its thresholds mirror the gates k6 can judge by itself, so a plain `k6 run` exits 99 when the
 // latency, error or dropped-iteration gates fail.
-import http from "k6/http";
 import exec from "k6/execution";
-import { check } from "k6";
 import { SharedArray } from "k6/data";
 import { DEFAULT_FLOOD_PLAN, type FloodPlan } from "../core/plan.ts";
 import { loadPlan } from "./lib/plan.ts";
+import { sendDecision } from "./lib/decision.ts";
 import { requireShadowTarget } from "./lib/shadow-guard.ts";
 
 const plan = loadPlan<FloodPlan>(DEFAULT_FLOOD_PLAN);
 
-// Each sample is kept as the ready-made JSON tail of a request body: the hot loop only
-// concatenates strings (k6's CPU is shared with the target on a small machine).
-const bodyTails = new SharedArray<string>("observations", () => {
+// Observations are kept pre-serialized: the hot loop only concatenates strings (k6's CPU is shared
+// with the target on a small machine).
+const samples = new SharedArray<{ obs: string; action: number }>("observations", () => {
   const set = JSON.parse(open("./observations.json")) as { obs: number[][]; actions: number[] };
-  return set.obs.map((obs, i) => `,"symbol":${JSON.stringify(plan.symbol)},"action":${set.actions[i] ?? 2},"obs":${JSON.stringify(obs)}}`);
+  return set.obs.map((obs, i) => ({ obs: JSON.stringify(obs), action: set.actions[i] ?? 2 }));
 });
 
 const t = plan.thresholds;
@@ -69,15 +68,11 @@ export function setup(): void {
   requireShadowTarget(plan.targetUrl);
 }
 
-const url = `${plan.targetUrl}/v1/decisions`;
-const params = { headers: { "content-type": "application/json" }, timeout: `${plan.requestTimeoutMs}ms` };
+const symbolJson = JSON.stringify(plan.symbol);
 
 function send(id: string, i: number): void {
-  exec.vu.metrics.metadata["decision_id"] = id;
-  const res = http.post(url, `{"id":"${id}","ts":${Date.now()}${bodyTails[i % bodyTails.length]!}`, params);
-  // The answer must be a 200 for this very decision (its id echoed back).
-  const expected = `"id":"${id}"`;
-  check(res, { "decision answered": (r) => r.status === 200 && typeof r.body === "string" && r.body.includes(expected) });
+  const sample = samples[i % samples.length]!;
+  sendDecision(plan.targetUrl, id, symbolJson, sample.action, sample.obs, plan.requestTimeoutMs);
 }
 
 /** The measured flood: decision ids are the iteration numbers 0, 1, 2, … */

@@ -2,11 +2,10 @@
 // alternating between building and cutting a position so that orders overlap at the venue.
 //
 //   k6 run dist/k6/order-burst.js        # against `gauntlet sandbox up`
-import http from "k6/http";
 import exec from "k6/execution";
-import { check } from "k6";
 import { SharedArray } from "k6/data";
 import { DEFAULT_ORDER_BURST_PLAN, type OrderBurstPlan } from "../core/plan.ts";
+import { sendDecision } from "./lib/decision.ts";
 import { requireShadowTarget } from "./lib/shadow-guard.ts";
 
 const plan: OrderBurstPlan = __ENV.GAUNTLET_PLAN ? (JSON.parse(open(__ENV.GAUNTLET_PLAN)) as OrderBurstPlan) : { ...DEFAULT_ORDER_BURST_PLAN };
@@ -26,6 +25,8 @@ export const options = {
   },
 };
 
+const symbolJson = JSON.stringify(plan.symbol);
+
 export function setup(): void {
   requireShadowTarget(plan.targetUrl);
 }
@@ -35,12 +36,5 @@ const PATTERN = [4, 4, 1, 0, 3];
 
 export default function (): void {
   const i = exec.scenario.iterationInTest;
-  const id = String(i);
-  exec.vu.metrics.metadata["decision_id"] = id;
-  const res = http.post(
-    `${plan.targetUrl}/v1/decisions`,
-    `{"id":"${id}","ts":${Date.now()},"symbol":${JSON.stringify(plan.symbol)},"action":${PATTERN[i % PATTERN.length]},"obs":${observations[i % observations.length]}}`,
-    { headers: { "content-type": "application/json" }, timeout: `${plan.requestTimeoutMs}ms` },
-  );
-  check(res, { "decision answered": (r) => r.status === 200 && typeof r.body === "string" && r.body.includes(`"id":"${id}"`) });
+  sendDecision(plan.targetUrl, String(i), symbolJson, PATTERN[i % PATTERN.length]!, observations[i % observations.length]!, plan.requestTimeoutMs);
 }

@@ -3,12 +3,11 @@
 // faults are played (broker-failure, hard-kill, state-faults, game days).
 //
 //   k6 run -e RATE=50 -e DURATION=60 dist/k6/steady.js        # against `gauntlet sandbox up`
-import http from "k6/http";
 import exec from "k6/execution";
-import { check } from "k6";
 import { SharedArray } from "k6/data";
 import { DEFAULT_STEADY_PLAN, type SteadyPlan } from "../core/plan.ts";
 import { loadPlan } from "./lib/plan.ts";
+import { sendDecision } from "./lib/decision.ts";
 import { requireShadowTarget } from "./lib/shadow-guard.ts";
 
 const plan = loadPlan<SteadyPlan>(DEFAULT_STEADY_PLAN);
@@ -32,18 +31,13 @@ export const options = {
   summaryTrendStats: ["avg", "med", "p(95)", "p(99)", "max", "count"],
 };
 
+const symbolJson = JSON.stringify(plan.symbol);
+
 export function setup(): void {
   requireShadowTarget(plan.targetUrl);
 }
 
 export default function (): void {
   const i = exec.scenario.iterationInTest;
-  const id = String(i);
-  exec.vu.metrics.metadata["decision_id"] = id;
-  const res = http.post(
-    `${plan.targetUrl}/v1/decisions`,
-    `{"id":"${id}","ts":${Date.now()},"symbol":${JSON.stringify(plan.symbol)},"action":${plan.actions[i % plan.actions.length]},"obs":${observations[i % observations.length]}}`,
-    { headers: { "content-type": "application/json" }, timeout: `${plan.requestTimeoutMs}ms` },
-  );
-  check(res, { "decision answered": (r) => r.status === 200 && typeof r.body === "string" && r.body.includes(`"id":"${id}"`) });
+  sendDecision(plan.targetUrl, String(i), symbolJson, plan.actions[i % plan.actions.length]!, observations[i % observations.length]!, plan.requestTimeoutMs);
 }

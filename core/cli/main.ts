@@ -9,6 +9,7 @@ import { registerDoctor } from "./commands/doctor.ts";
 import { registerSelftest } from "./commands/selftest.ts";
 import { registerSandbox } from "./commands/sandbox.ts";
 import { registerAnalyze } from "./commands/analyze.ts";
+import { registerGameday } from "./commands/gameday.ts";
 import { registerToxics } from "./commands/toxics.ts";
 import { builtinRegistry } from "../../plugins/index.ts";
 
@@ -27,6 +28,7 @@ registerRun(program);
 registerSelftest(program);
 registerSandbox(program);
 registerAnalyze(program);
+registerGameday(program);
 registerToxics(program);
 
 program

@@ -21,6 +21,7 @@ export class DriveProgress {
     private readonly plannedSeconds: number,
     private readonly live: LiveMetrics,
     private readonly events: EventLog,
+    private readonly status: () => string = () => "",
     private readonly everyMs = 5000,
   ) {}
 
@@ -61,6 +62,8 @@ export class DriveProgress {
     if (rss !== undefined) parts.push(`rss ${formatNumber(rss / 2 ** 20)} MiB`);
     const pause = this.last("pause-flag");
     if (pause !== undefined) parts.push(`paused ${pause ? "yes" : "no"}`);
+    const status = this.status();
+    if (status) parts.push(status);
     log.info(parts.join(" · "));
   }
 

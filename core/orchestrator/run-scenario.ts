@@ -9,7 +9,8 @@ import { GauntletError, isGauntletError } from "../errors.ts";
 import type { GateResult } from "../gates/gate.ts";
 import { exitCodeOf, goNoGo, verdictOf, type RunVerdict } from "../gates/verdict.ts";
 import { log, setLogFile } from "../log.ts";
-import type { Evidence, ScenarioContext, TargetHandle } from "../plugins/contracts.ts";
+import type { Evidence, LiveView, ScenarioContext, TargetHandle } from "../plugins/contracts.ts";
+import type { RunDigest } from "../analysis/run-digest.ts";
 import type { Series } from "../samplers/series.ts";
 import type { Registry } from "../plugins/registry.ts";
 import type { Results } from "../results/results-schema.ts";
@@ -83,6 +84,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   let failure: GauntletError | undefined;
   let plan: Record<string, unknown> | undefined;
   let evidence: Evidence | undefined;
+  let loadStopped: string | undefined;
   const extra: Record<string, unknown> = {};
   const scenarioSeries: Series[] = [];
   const notes: string[] = [];
@@ -127,7 +129,23 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
     await resetTarget(target.baseUrl);
 
     phase("drive");
-    const ctx: ScenarioContext<unknown> = { runId: folder.id, runDir: folder.dir, profile, target, config, events };
+    // The live view is wired to k6's output and the samplers once they start (below).
+    const wiring: { digest?: () => RunDigest; samplers?: RunningSamplers; stop?: (reason: string) => void; status: string } = { status: "" };
+    const liveView: LiveView = {
+      p99Ms: (seconds) => wiring.digest?.().recentP99Ms(seconds) ?? Number.NaN,
+      errorRate: () => {
+        const digest = wiring.digest?.();
+        return digest && digest.requests ? digest.failed / digest.requests : 0;
+      },
+      requests: () => wiring.digest?.().requests ?? 0,
+      latest: (name) => {
+        const series = wiring.samplers?.series()[name];
+        return series && series.v.length ? series.v[series.v.length - 1] : undefined;
+      },
+      setStatus: (text) => (wiring.status = text),
+      stopLoad: (reason) => wiring.stop?.(reason),
+    };
+    const ctx: ScenarioContext<unknown> = { runId: folder.id, runDir: folder.dir, profile, target, config, events, live: liveView };
     const planned = scenario.prepare(ctx);
     plan = planned.plan;
     samplers = startSamplers(target, planned.samplers);
@@ -136,6 +154,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
     k6 = startK6({ k6: k6Tool.path, script: scenario.script, runDir: folder.dir, plan: planned.plan });
     recordActiveRun(folder.id, { toxiproxyUrl: target.toxiproxyUrl });
     events.emit("k6.start", { pid: k6.process.pid, rate: planned.plan.rate, durationSeconds: planned.plan.durationSeconds });
+    const k6Process = k6.process;
     const follower = new K6OutputFollower(k6.outputPath, scenario.k6Scenario);
     follower.digest.onLatency = (ms) => {
       live.decisionLatency.observe(ms / 1000);
@@ -144,11 +163,19 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
     follower.digest.onFailure = () => live.errors.inc();
     follower.digest.onDropped = (count) => live.dropped.inc(count);
     follower.start();
-    const progress = new DriveProgress(() => follower.digest, samplers.samplers, planned.plan.durationSeconds + (planned.plan.warmupSeconds ?? 0), live, events);
+    wiring.digest = () => follower.digest;
+    wiring.samplers = samplers;
+    wiring.stop = (reason) => {
+      if (loadStopped) return;
+      loadStopped = reason;
+      events.emit("load.stopped", { reason });
+      log.warn(`stopping the load: ${reason}`);
+      void k6Process.stop(10_000);
+    };
+    const progress = new DriveProgress(() => follower.digest, samplers.samplers, planned.plan.durationSeconds + (planned.plan.warmupSeconds ?? 0), live, events, () => wiring.status);
     progress.start();
     const driveAbort = new AbortController();
     const during = scenario.during?.(ctx, driveAbort.signal).catch((error: unknown) => error);
-    const k6Process = k6.process;
     interrupted.signal.addEventListener("abort", () => void k6Process.stop(10000));
     const exit = await k6.process.exited;
     k6ExitCode = typeof exit === "number" ? exit : -1;
@@ -165,7 +192,8 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
 
     phase("analyze");
     analyzed = follower.finish();
-    if (!K6_JUDGEABLE_EXIT_CODES.has(k6ExitCode)) throw k6ExitError(exit, k6.logPath);
+    // A load the scenario stopped on purpose (an abort condition) ends with k6's 105: still judged.
+    if (!K6_JUDGEABLE_EXIT_CODES.has(k6ExitCode) && !(loadStopped && k6ExitCode === 105)) throw k6ExitError(exit, k6.logPath);
     evidence = {
       k6: analyzed,
       k6ExitCode,

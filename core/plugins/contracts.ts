@@ -59,6 +59,22 @@ export interface ScenarioContext<C = unknown> {
   target: TargetHandle;
   config: C;
   events: EventLog;
+  /** What the run sees right now (k6's samples, the samplers): for abort conditions. */
+  live: LiveView;
+}
+
+export interface LiveView {
+  /** P99 decision latency over the last `seconds`, ms (NaN before any sample). */
+  p99Ms(seconds: number): number;
+  /** Share of failed requests so far, 0..1. */
+  errorRate(): number;
+  requests(): number;
+  /** The last value a sampler took (e.g. "pause-flag"), undefined before the first. */
+  latest(sampler: SamplerRequest["name"]): number | undefined;
+  /** A line shown in the progress output (phase, active faults…). */
+  setStatus(text: string): void;
+  /** End the load now (an abort condition held): k6 is stopped and the run is judged as it stands. */
+  stopLoad(reason: string): void;
 }
 
 /** A sampler the scenario wants running during the drive phase. */

@@ -19,24 +19,40 @@ export interface VenueFill {
   ask?: number;
 }
 
+/** One order as the venue received it (every receipt, duplicates included). */
+export interface VenueOrder {
+  clientOrderId: string;
+  /** Venue wall clock, epoch ms. */
+  receivedAt: number;
+  /** How old the governor's market data was when it decided (-1: unknown). */
+  marketDataAgeMs: number;
+}
+
 export interface VenueView {
   orderIds: Set<string>;
   /** clientOrderIds the venue received more than once. */
   duplicateOrders: string[];
+  /** Every receipt, in arrival order. */
+  orders: VenueOrder[];
+  /** Orders the venue rejected. */
+  rejected: Set<string>;
   fills: VenueFill[];
 }
 
-/** Stream the venue journal (NDJSON); orders are kept as ids, fills whole (they are few). */
+/** Stream the venue journal (NDJSON) into what the checks need. */
 export async function readVenueJournal(path: string): Promise<VenueView | undefined> {
   if (!existsSync(path)) return undefined;
-  const view: VenueView = { orderIds: new Set(), duplicateOrders: [], fills: [] };
+  const view: VenueView = { orderIds: new Set(), duplicateOrders: [], orders: [], rejected: new Set(), fills: [] };
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line) continue;
-    const record = JSON.parse(line) as { kind: string; clientOrderId: string } & Partial<VenueFill>;
+    const record = JSON.parse(line) as { kind: string; clientOrderId: string; receivedAt?: number; marketDataAgeMs?: number } & Partial<VenueFill>;
     if (record.kind === "order") {
       if (view.orderIds.has(record.clientOrderId)) view.duplicateOrders.push(record.clientOrderId);
       view.orderIds.add(record.clientOrderId);
+      view.orders.push({ clientOrderId: record.clientOrderId, receivedAt: Number(record.receivedAt), marketDataAgeMs: Number(record.marketDataAgeMs ?? -1) });
+    } else if (record.kind === "reject") {
+      view.rejected.add(record.clientOrderId);
     } else if (record.kind === "fill") {
       view.fills.push({
         fillId: String(record.fillId), at: Number(record.at), clientOrderId: record.clientOrderId, side: record.side as "buy" | "sell",
@@ -46,4 +62,14 @@ export async function readVenueJournal(path: string): Promise<VenueView | undefi
     }
   }
   return view;
+}
+
+/**
+ * The first safe action after `after`: an order the venue received and did not reject, decided on
+ * market data fresher than `maxDataAgeMs` (REQUIREMENTS.md scenario 3). Undefined when none came.
+ */
+export function firstSafeAction(view: VenueView, after: number, maxDataAgeMs = 500): VenueOrder | undefined {
+  return view.orders.find(
+    (order) => order.receivedAt > after && !view.rejected.has(order.clientOrderId) && order.marketDataAgeMs >= 0 && order.marketDataAgeMs < maxDataAgeMs,
+  );
 }

@@ -191,7 +191,8 @@ export class Governor {
         equityUsd: this.portfolio.equityUsd(this.priceView()),
         peakEquityUsd: this.portfolio.peakEquityUsd,
         paused: this.pause.paused && !this.faults.has("leaks-orders-while-paused"),
-        marketStress: this.stress.stressed(now),
+        // Risk-off: the market is crashing, or the data went stale long enough to flatten.
+        marketStress: this.stress.stressed(now) || this.safety.flattenPending,
         ignoreNotionalCap: this.faults.has("ignore-notional-cap"),
         neverFlatten: this.faults.has("never-flattens"),
       },

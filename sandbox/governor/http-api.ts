@@ -21,9 +21,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 
@@ -52,7 +52,8 @@ export function createApi(governor: Governor): Server {
         if (typeof request === "string") return json(res, 400, { error: request });
         if (governor.faults.failsThisDecision()) return json(res, 500, { error: "internal error (seeded fault error-burst)" });
         const response = governor.decide(request, body, arrivedWall);
-        json(res, 200, response);
+        // The id is echoed in a header too: a load generator can check the answer without reading the body.
+        json(res, 200, response, { "x-decision-id": response.id });
         governor.record(request, response, arrivedWall, performance.now() - arrived);
         return;
       }

@@ -11,7 +11,7 @@ const DEFAULTS = FloodConfigSchema.parse({});
 function gauntletPlan(): FloodPlan {
   const { scenario } = builtinRegistry().scenario("decision-flood");
   const target = { name: "sandbox", baseUrl: "http://127.0.0.1:7300", stop: async () => {} } satisfies TargetHandle;
-  const planned = scenario.prepare({ runId: "standalone", runDir: "/nonexistent", profile: "quick", target, config: DEFAULTS, events: undefined as never });
+  const planned = scenario.prepare({ runId: "standalone", runDir: "/nonexistent", profile: "quick", target, config: DEFAULTS, events: undefined as never, live: undefined as never });
   return planned.plan as unknown as FloodPlan;
 }
 

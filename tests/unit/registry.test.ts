@@ -115,10 +115,10 @@ test("unknown scenario or target names list the known ones", () => {
 });
 
 test("builtinRegistry: scenarios, the sandbox and external targets, the integrity check", () => {
-  assert.equal(BUILTIN_PLUGINS.map((plugin) => plugin.name), ["sandbox", "external-target", "decision-flood", "integrity", "order-burst", "flash-crash"]);
+  assert.equal(BUILTIN_PLUGINS.map((plugin) => plugin.name), ["sandbox", "external-target", "decision-flood", "integrity", "order-burst", "flash-crash", "broker-failure", "hard-kill", "state-faults", "gameday"]);
   const registry = builtinRegistry();
   assert.equal([...registry.targets.keys()].sort(), ["external", "sandbox"]);
-  assert.equal([...registry.scenarios.keys()], ["decision-flood", "order-burst", "flash-crash"]);
+  assert.equal([...registry.scenarios.keys()], ["decision-flood", "order-burst", "flash-crash", "broker-failure", "hard-kill", "state-faults"]);
   assert.equal([...registry.checks.keys()], ["integrity"]);
   const { scenario: flood, config } = registry.scenario("decision-flood");
   assert.is(flood.k6Scenario, "decision_flood");

@@ -88,7 +88,7 @@ test("plugin sections: the registry names the plugin and the path of the field",
   const config = loadConfig(fixture("plugin-threshold.fails.yaml"));
   fails(() => builtinRegistry(config.plugins), "GAUNTLET_CONFIG_INVALID", ['plugin "decision-flood"', 'thresholds: Unrecognized key: "p99ms"', "thresholds.p95Ms:"]);
   const unknown = loadConfig(fixture("plugin-unknown.fails.yaml"));
-  fails(() => builtinRegistry(unknown.plugins), "GAUNTLET_PLUGIN_INVALID", ['unknown plugin "broker-failure"', "decision-flood"]);
+  fails(() => builtinRegistry(unknown.plugins), "GAUNTLET_PLUGIN_INVALID", ['unknown plugin "moon-landing"', "decision-flood"]);
 });
 
 test("plugin sections: checked against the plugins' own schemas, a YAML error names plugins.x with its line", () => {
@@ -96,7 +96,7 @@ test("plugin sections: checked against the plugins' own schemas, a YAML error na
   const plugins = z.strictObject(Object.fromEntries(BUILTIN_PLUGINS.map((plugin) => [plugin.name, plugin.config.optional()])));
   const schema = GauntletConfigSchema.extend({ plugins: plugins.default({}) });
   fails(() => loadYamlFile(fixture("plugin-unknown.fails.yaml"), schema), "GAUNTLET_CONFIG_INVALID", [
-    'plugin-unknown.fails.yaml:5: plugins.broker-failure: Unrecognized key: "broker-failure"',
+    'plugin-unknown.fails.yaml:5: plugins.moon-landing: Unrecognized key: "moon-landing"',
   ]);
   fails(() => loadYamlFile(fixture("plugin-threshold.fails.yaml"), schema), "GAUNTLET_CONFIG_INVALID", [
     "plugin-threshold.fails.yaml:5: plugins.decision-flood.thresholds.p99ms:",

@@ -1,0 +1,77 @@
+// broker-failure's gates, from what the venue received and filled (its journal) and what the
+// ledger says happened to each order — against the outage windows as they were really applied.
+import { formatNumber as n, judge, noData, type GateResult, type GateSpec } from "../../core/gates/gate.ts";
+import type { Evidence, Judgement, TargetHandle } from "../../core/plugins/contracts.ts";
+import { outageWindows, type AppliedFault } from "../shared/fault-play.ts";
+import { readLedgerOrders } from "../shared/ledger-orders.ts";
+import { breachesAtFills } from "../shared/venue-analysis.ts";
+import { firstSafeAction, readVenueJournal } from "../shared/venue-journal.ts";
+import { quiesce } from "../integrity/sources.ts";
+import type { BrokerFailureConfig } from "./index.ts";
+
+const spec = (id: string, title: string, category: GateSpec["category"], severity: GateSpec["severity"], unit: string, comparator: GateSpec["comparator"], threshold: number): GateSpec => ({
+  id, title, category, severity, unit, comparator, threshold,
+});
+
+export async function brokerFailureGates(evidence: Evidence, target: TargetHandle, config: BrokerFailureConfig, applied: AppliedFault[]): Promise<Judgement> {
+  const meanSpec = spec("recovery_mean", "Mean recovery time (cut → first safe action)", "recovery", "HIGH", "s", "<=", config.maxMeanRecoveryS);
+  const maxSpec = spec("recovery_max", "Longest recovery time", "recovery", "HIGH", "s", "<=", config.maxRecoveryS);
+  const heldSpec = spec("positions_held", "Positions held during the outage (no order decided in it reached the venue, no fill in it)", "safety", "CRITICAL", "orders", "==", 0);
+  const queueSpec = spec("order_queue_intact", "Orders caught in the outage: at the venue exactly once, or cancelled with a reason", "integrity", "HIGH", "violations", "==", 0);
+  const breachSpec = spec("limit_breaches", "Hard-limit breaches at any fill", "safety", "CRITICAL", "breaches", "==", 0);
+
+  const outages = outageWindows(applied, "broker", evidence.driveEndMs);
+  if (!target.venueJournal || !target.postgresUrl || outages.length === 0) {
+    const why = outages.length === 0 ? "no broker fault was applied during the run" : "the target has no venue journal or ledger to judge from";
+    return { gates: [noData(meanSpec, why), noData(maxSpec, why), noData(heldSpec, why), noData(queueSpec, why), noData(breachSpec, why)] };
+  }
+  await quiesce(target.baseUrl);
+  const [venue, orders] = await Promise.all([readVenueJournal(target.venueJournal), readLedgerOrders(target.postgresUrl)]);
+  if (!venue) return { gates: [noData(meanSpec, "no venue journal")] };
+
+  // Recovery: from each cut to the first order the venue accepted on fresh data.
+  const recoveries = outages.map((outage) => {
+    const first = firstSafeAction(venue, outage.start, config.freshDataMs);
+    return { ...outage, firstSafeAt: first?.receivedAt, recoveryS: first ? (first.receivedAt - outage.start) / 1000 : Number.POSITIVE_INFINITY };
+  });
+  const seconds = recoveries.map((r) => r.recoveryS);
+  const describe = recoveries.map((r, i) => `cut ${i + 1}: ${Number.isFinite(r.recoveryS) ? `${n(r.recoveryS)} s` : "never recovered"} (outage ${n((r.end - r.start) / 1000)} s)`).join("; ");
+
+  // Positions held: nothing decided inside an outage reaches the venue, nothing fills inside it.
+  const inOutage = (t: number) => outages.some((o) => t >= o.start && t <= o.end);
+  const received = new Map<string, number>();
+  for (const order of venue.orders) received.set(order.clientOrderId, (received.get(order.clientOrderId) ?? 0) + 1);
+  const decidedInOutage = orders.filter((order) => inOutage(order.createdAt));
+  const leaked = decidedInOutage.filter((order) => (received.get(order.clientOrderId) ?? 0) > 0);
+  const filledInOutage = venue.fills.filter((fill) => inOutage(fill.at));
+
+  // Queue intact: every order alive at a cut reached the venue exactly once or was cancelled with a reason.
+  const caught = orders.filter((order) => outages.some((o) => order.createdAt >= o.start - 2000 && order.createdAt <= o.end));
+  const violations = caught.filter((order) => {
+    const times = received.get(order.clientOrderId) ?? 0;
+    if (times === 1) return false;
+    if (times === 0 && order.status === "cancelled" && order.reason) return false;
+    return true;
+  });
+  const breaches = breachesAtFills(venue.fills, [], config.limits);
+  const finite = seconds.filter(Number.isFinite);
+
+  return {
+    gates: [
+      judge(meanSpec, finite.length === seconds.length ? seconds.reduce((a, b) => a + b, 0) / seconds.length : Number.POSITIVE_INFINITY, describe),
+      judge(maxSpec, Math.max(...seconds), `${describe}; a safe action = an order the venue accepted, decided on market data < ${config.freshDataMs} ms old`),
+      judge(
+        heldSpec,
+        leaked.length + filledInOutage.length,
+        `${decidedInOutage.length} orders decided during the outages, ${leaked.length} of them reached the venue afterwards${leaked.length ? ` (e.g. ${leaked.slice(0, 3).map((o) => `${o.clientOrderId} for ${o.decisionId}`).join(", ")})` : ""}; ${filledInOutage.length} fills inside an outage`,
+      ),
+      judge(
+        queueSpec,
+        violations.length,
+        `${caught.length} orders alive around the cuts: ${caught.filter((o) => received.get(o.clientOrderId) === 1).length} at the venue once, ${caught.filter((o) => o.status === "cancelled" && !received.get(o.clientOrderId)).length} cancelled with a reason${violations.length ? `; violations: ${violations.slice(0, 5).map((o) => `${o.clientOrderId} (venue ×${received.get(o.clientOrderId) ?? 0}, ledger ${o.status})`).join(", ")}` : ""}`,
+      ),
+      judge(breachSpec, breaches.length, breaches.length ? breaches.slice(0, 3).map((b) => `${b.limit} at ${b.fillId}`).join("; ") : `${venue.fills.length} fills checked`),
+    ],
+    facts: { outages: recoveries, ordersCaught: caught.length, violations: violations.map((o) => o.clientOrderId) },
+  };
+}
