@@ -43,7 +43,10 @@ export async function brokerFailureGates(evidence: Evidence, target: TargetHandl
   for (const order of venue.orders) received.set(order.clientOrderId, (received.get(order.clientOrderId) ?? 0) + 1);
   const decidedInOutage = orders.filter((order) => inOutage(order.createdAt));
   const leaked = decidedInOutage.filter((order) => (received.get(order.clientOrderId) ?? 0) > 0);
-  const filledInOutage = venue.fills.filter((fill) => inOutage(fill.at));
+  // An order the venue received before the cut may fill just after it (the 30 ms round trip): that
+  // is not trading in the outage. What counts is an order received while the outage lasted.
+  const receivedInOutage = new Set(venue.orders.filter((order) => inOutage(order.receivedAt)).map((order) => order.clientOrderId));
+  const filledInOutage = venue.fills.filter((fill) => receivedInOutage.has(fill.clientOrderId));
 
   // Queue intact: every order alive at a cut reached the venue exactly once or was cancelled with a reason.
   const caught = orders.filter((order) => outages.some((o) => order.createdAt >= o.start - 2000 && order.createdAt <= o.end));
@@ -63,7 +66,7 @@ export async function brokerFailureGates(evidence: Evidence, target: TargetHandl
       judge(
         heldSpec,
         leaked.length + filledInOutage.length,
-        `${decidedInOutage.length} orders decided during the outages, ${leaked.length} of them reached the venue afterwards${leaked.length ? ` (e.g. ${leaked.slice(0, 3).map((o) => `${o.clientOrderId} for ${o.decisionId}`).join(", ")})` : ""}; ${filledInOutage.length} fills inside an outage`,
+        `${decidedInOutage.length} orders decided during the outages, ${leaked.length} of them reached the venue afterwards${leaked.length ? ` (e.g. ${leaked.slice(0, 3).map((o) => `${o.clientOrderId} for ${o.decisionId}`).join(", ")})` : ""}; ${filledInOutage.length} fills of orders the venue received during an outage`,
       ),
       judge(
         queueSpec,

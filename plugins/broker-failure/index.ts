@@ -10,11 +10,19 @@ import { LimitsSchema } from "../../sandbox/config.ts";
 import { playProfile, type AppliedFault } from "../shared/fault-play.ts";
 import { brokerFailureGates } from "./gates.ts";
 
+/**
+ * Minutes of steady trading at the retail $0.35 minimum would burn the $100 loss budget on fees
+ * alone, and the loss stop would then (rightly) halt trading; the outage drills use an
+ * institutional schedule (1 bp, $0.01 minimum). order-burst keeps the retail minimum.
+ */
+export const INSTITUTIONAL_MIN_FEE = 0.01;
+
 export const BrokerFailureConfigSchema = z.strictObject({
   profile: z.string().default("broker-outage-10s"),
   rate: z.number().int().positive().default(50),
   durationSeconds: z.number().int().positive().default(100),
-  actions: z.array(z.number().int().min(0).max(4)).default([4, 0, 3, 1, 4, 1, 0, 3]),
+  /** One decision in five trades (10 orders/s): enough to be caught in every outage, cheap in fees. */
+  actions: z.array(z.number().int().min(0).max(4)).default([4, 2, 2, 2, 2, 0, 2, 2, 2, 2]),
   maxMeanRecoveryS: z.number().positive().default(25),
   maxRecoveryS: z.number().positive().default(30),
   freshDataMs: z.number().positive().default(500),
@@ -38,7 +46,7 @@ export default definePlugin({
       k6Scenario: "steady",
       profiles: ["quick"],
       defaultProfile: "quick",
-      sandboxOptions: () => ({ limits: config.limits }),
+      sandboxOptions: () => ({ limits: config.limits, venue: { minFeeUsd: INSTITUTIONAL_MIN_FEE } }),
       prepare({ runId, target }) {
         applied = [];
         const plan: SteadyPlan = {

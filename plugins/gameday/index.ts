@@ -11,6 +11,7 @@ import type { ScenarioContext } from "../../core/plugins/contracts.ts";
 import { definePlugin } from "../../core/plugins/registry.ts";
 import { loadProfile, resolveProfile } from "../../core/faults/profile-files.ts";
 import { profileSpan } from "../../core/faults/fault-plan.ts";
+import { INSTITUTIONAL_MIN_FEE } from "../broker-failure/index.ts";
 import { playProfile, type AppliedFault } from "../shared/fault-play.ts";
 import { GamedayPlanSchema, type GamedayPlan } from "./plan-schema.ts";
 
@@ -52,6 +53,7 @@ export default definePlugin({
       k6Scenario: "steady",
       profiles: ["plan"],
       defaultProfile: "plan",
+      sandboxOptions: () => ({ venue: { minFeeUsd: INSTITUTIONAL_MIN_FEE } }),
       prepare({ runId, target }) {
         applied = [];
         outcome = { completedPhases: 0 };

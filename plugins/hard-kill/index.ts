@@ -6,6 +6,7 @@ import { Redis } from "ioredis";
 import type { SteadyPlan } from "../../core/plan.ts";
 import { definePlugin } from "../../core/plugins/registry.ts";
 import { LimitsSchema } from "../../sandbox/config.ts";
+import { INSTITUTIONAL_MIN_FEE } from "../broker-failure/index.ts";
 import { playProfile, type AppliedFault } from "../shared/fault-play.ts";
 import { hardKillGates, type EmergencyStop } from "./gates.ts";
 
@@ -48,7 +49,7 @@ export default definePlugin({
       k6Scenario: "steady",
       profiles: ["quick"],
       defaultProfile: "quick",
-      sandboxOptions: () => ({ limits: config.limits }),
+      sandboxOptions: () => ({ limits: config.limits, venue: { minFeeUsd: INSTITUTIONAL_MIN_FEE } }),
       prepare({ runId, target }) {
         applied = [];
         stop = undefined;

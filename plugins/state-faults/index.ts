@@ -5,12 +5,13 @@ import { z } from "zod";
 import type { SteadyPlan } from "../../core/plan.ts";
 import { definePlugin } from "../../core/plugins/registry.ts";
 import { formatNumber as n, judge, noData } from "../../core/gates/gate.ts";
+import { INSTITUTIONAL_MIN_FEE } from "../broker-failure/index.ts";
 import { playProfile, type AppliedFault } from "../shared/fault-play.ts";
 
 export const StateFaultsConfigSchema = z.strictObject({
   rate: z.number().int().positive().default(300),
   durationSeconds: z.number().int().positive().default(60),
-  actions: z.array(z.number().int().min(0).max(4)).default([4, 0, 3, 1, 2, 2]),
+  actions: z.array(z.number().int().min(0).max(4)).default([4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2]),
   /** Profiles and when each starts, seconds into the run. */
   profiles: z.array(z.strictObject({ profile: z.string(), startS: z.number().nonnegative() })).default([
     { profile: "redis-latency", startS: 0 },
@@ -35,6 +36,7 @@ export default definePlugin({
       k6Scenario: "steady",
       profiles: ["quick"],
       defaultProfile: "quick",
+      sandboxOptions: () => ({ venue: { minFeeUsd: INSTITUTIONAL_MIN_FEE } }),
       prepare({ runId, target }) {
         applied = [];
         const plan: SteadyPlan = {
