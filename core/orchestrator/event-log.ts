@@ -20,7 +20,8 @@ export class EventLog {
 
   emit(kind: string, fields: Record<string, unknown> = {}): RunEvent {
     const ms = Date.now();
-    const event: RunEvent = { at: new Date(ms).toISOString(), ms, kind, ...fields };
+    // The envelope wins over a field of the same name.
+    const event: RunEvent = { ...fields, at: new Date(ms).toISOString(), ms, kind };
     appendFileSync(this.path, `${redact(JSON.stringify(event))}\n`);
     this.count++;
     return event;

@@ -17,7 +17,7 @@ import { GamedayPlanSchema, type GamedayPlan } from "./plan-schema.ts";
 
 interface Outcome {
   completedPhases: number;
-  aborted?: { phase: number; profile: string; reason: string; at: number };
+  aborted?: { phase: number; profile: string; reason: string; abortedAt: number };
 }
 
 /** The first abort condition that holds now, or undefined. */
@@ -76,7 +76,7 @@ export default definePlugin({
             run.live.setStatus(`phase ${index + 1}/${plan.phases.length} ${phase.profile} · faults: ${active.join(", ") || "none"}`);
             const reason = abortReason(run, plan, pausedSince);
             if (reason && !outcome.aborted) {
-              outcome.aborted = { phase: index + 1, profile: phase.profile, reason, at: Date.now() };
+              outcome.aborted = { phase: index + 1, profile: phase.profile, reason, abortedAt: Date.now() };
               run.events.emit("gameday.abort", outcome.aborted);
               abort.abort(); // the timeline removes every fault it applied: the rollback
             }
