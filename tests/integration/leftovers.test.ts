@@ -67,4 +67,38 @@ test("a recorded pid that now runs something else is left alone", async () => {
   sleeper.kill();
 });
 
+
+
+test("faults a killed orchestrator left in a shared Toxiproxy are removed at the next start — only Gauntlet's", async () => {
+  const { startToxiproxy } = await import("../../core/services/toxiproxy-server.ts");
+  const { ToxiproxyApi } = await import("../../core/faults/toxiproxy-api.ts");
+  const { requireTool } = await import("../../core/setup/tools.ts");
+  const { freePort } = await import("../../core/services/ports.ts");
+  const { mkdirSync } = await import("node:fs");
+  const runs = tempDir();
+  process.env.GAUNTLET_RUNS_DIR = runs;
+  // A Toxiproxy the user runs (not a process of the dead run): Gauntlet must clean it, not kill it.
+  const shared = await startToxiproxy((await requireTool("toxiproxy")).path, join(runs, "toxi"), await freePort());
+  try {
+    const api = new ToxiproxyApi(shared.apiUrl);
+    await api.populate([{ name: "broker", listen: `127.0.0.1:${await freePort()}`, upstream: "127.0.0.1:9" }]);
+    await api.addToxic("broker", { name: "gauntlet-drill-step0.1", type: "latency", stream: "downstream", toxicity: 1, attributes: { latency: 250 } });
+    await api.addToxic("broker", { name: "someone-elses", type: "latency", stream: "downstream", toxicity: 1, attributes: { latency: 5 } });
+    await api.addToxic("broker", { name: "gauntlet-drill-step1.1.cut", type: "latency", stream: "downstream", toxicity: 0, attributes: { latency: 0 } });
+    await api.setEnabled("broker", false);
+    mkdirSync(join(runs, ".active"), { recursive: true });
+    writeFileSync(join(runs, ".active", "killed.json"), JSON.stringify({ runId: "killed", orchestratorPid: 999999, processes: [], toxiproxyUrl: shared.apiUrl }));
+
+    const { clearGauntletFaults } = await import("../../core/faults/clear-faults.ts");
+    await cleanLeftovers((url) => clearGauntletFaults(new ToxiproxyApi(url)).then(() => undefined));
+
+    const [proxy] = await api.listProxies();
+    assert.is(proxy!.enabled, true, "the proxy Gauntlet cut is enabled again");
+    assert.equal(proxy!.toxics.map((t) => t.name), ["someone-elses"], "only Gauntlet's toxics are removed");
+    assert.ok(alive(shared.process.pid), "a Toxiproxy that was not the run's own keeps running");
+  } finally {
+    await shared.process.stop();
+  }
+});
+
 test.run();

@@ -1,0 +1,27 @@
+// A game day end to end: the abort-drill plan halts trading with a double fault, the pause
+// outlasts its 5 s allowance, Gauntlet aborts, rolls every fault back and proves Toxiproxy clean.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { gauntlet, latestResults, latestRunDir, survivingRunPids, tempDir } from "../support/cli.ts";
+
+test("gameday abort-drill: aborted on the pause rule, rolled back, nothing left in Toxiproxy", async () => {
+  const runs = tempDir();
+  const result = await gauntlet(["gameday", "abort-drill", "--metrics-port", "0"], { GAUNTLET_RUNS_DIR: runs });
+  assert.is(result.code, 1, result.stdout + result.stderr);
+  assert.match(result.stderr, /phase \d\/2 .* faults: /, "live progress names the phase and the active faults");
+  const results = latestResults(runs);
+  const gate = (id: string) => results.gates.find((g) => g.id === id)!;
+  assert.is(gate("gameday_completed").status, "fail");
+  assert.match(gate("gameday_completed").detail, /aborted in phase 2 \(double-fault\): the critical pause has been up for/);
+  assert.is(gate("faults_rolled_back").status, "pass");
+  assert.match(gate("faults_rolled_back").detail, /4 proxies, 4 enabled, 0 toxics/);
+  const events = readFileSync(join(latestRunDir(runs), "events.ndjson"), "utf8");
+  assert.match(events, /"kind":"gameday.abort"/);
+  const ends = events.split("\n").filter((line) => line.includes('"kind":"fault.profile.end"')).map((line) => JSON.parse(line) as { profile: string; outcome: string; left: string[] });
+  assert.equal(ends.map((e) => [e.profile, e.outcome, e.left.length]), [["broker-jitter-30ms", "completed", 0], ["double-fault", "aborted", 0]]);
+  assert.equal(survivingRunPids(latestRunDir(runs)), []);
+});
+
+test.run();
