@@ -13,7 +13,7 @@ export function markdownSummary(results: Results): string {
     `Started ${results.startedAt}, ended ${results.endedAt} · k6 ${results.tools.k6 ?? "?"}, toxiproxy ${results.tools.toxiproxy ?? "?"}, node ${results.tools.node ?? "?"}`,
     "",
   ];
-  if (results.error) lines.push(`> **Could not judge** — \`${results.error.code}\`: ${results.error.message}`, "");
+  if (results.error) lines.push(`> **Could not judge** — \`${results.error.code}\`: ${results.error.message}${results.error.hint ? ` — ${results.error.hint}` : ""}`, "");
   for (const note of results.notes) lines.push(`> ${note}`, "");
   if (results.gates.length > 0) lines.push(markdownTable(results.gates), "");
   if (results.k6) {

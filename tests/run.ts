@@ -22,8 +22,13 @@ const suites = tiers.flatMap((tier) =>
 );
 
 // uvu prints "Total: N" and "Passed: N"; keep its output and add the closing line CI reads.
+// Each file's wall time is printed after it, so a slow CI run shows where its minutes went.
 let total = 0;
 let passed = 0;
+const started = Date.now();
+let current: { name: string; since: number } | undefined;
+const suiteNames = new Set(suites.map((suite) => suite.name));
+const elapsed = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 const write = process.stdout.write.bind(process.stdout);
 process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
   const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
@@ -32,11 +37,16 @@ process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
   const passedMatch = /Passed:\s+(\d+)/.exec(plain);
   if (totalMatch) total = Number(totalMatch[1]);
   if (passedMatch) passed = Number(passedMatch[1]);
+  const header = plain.trim();
+  if (suiteNames.has(header) || totalMatch) {
+    if (current) write(`  ⏱ ${current.name}: ${elapsed(current.since)}\n`);
+    current = suiteNames.has(header) ? { name: header, since: Date.now() } : undefined;
+  }
   return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
 }) as typeof process.stdout.write;
 
 await run(suites, { bail: false });
 process.stdout.write = write;
 const failed = total - passed;
-write(`\n${passed} passed, ${failed} failed (${suites.length} files: ${tiers.join(", ")})\n`);
+write(`\n${passed} passed, ${failed} failed (${suites.length} files: ${tiers.join(", ")}) in ${elapsed(started)}\n`);
 if (failed > 0 || total === 0) process.exitCode = 1;

@@ -37,7 +37,7 @@ export function buildResults(input: {
   verdict: RunVerdict;
   goNoGo: GoNoGo;
   exitCode: 0 | 1 | 2;
-  error: { code: string; message: string } | undefined;
+  error: { code: string; message: string; hint?: string } | undefined;
   gates: GateResult[];
   analyzed: AnalyzedFile | undefined;
   k6ExitCode: number;

@@ -251,7 +251,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
     verdict,
     goNoGo: failure ? "NOT JUDGED" : goNoGo(gates),
     exitCode: failure ? failure.exitCode : exitCodeOf(verdict),
-    error: failure ? { code: failure.code, message: failure.message } : undefined,
+    error: failure ? { code: failure.code, message: failure.message, hint: failure.hint } : undefined,
     gates,
     analyzed,
     k6ExitCode,

@@ -38,7 +38,7 @@ export const ResultsSchema = z.object({
   goNoGo: z.enum(["GO", "GO WITH CONDITIONS", "NO-GO", "NOT JUDGED"]),
   exitCode: z.union([z.literal(0), z.literal(1), z.literal(2)]),
   /** Why the run could not be judged, when it could not. */
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).optional(),
   gates: z.array(GateSchema),
   /** What a reader must know to interpret the gates (how data was replayed, looped, bent). */
   notes: z.array(z.string()).default([]),

@@ -49,7 +49,10 @@ export function printOutcome(outcome: RunOutcome): void {
   for (const note of results.notes) out.write(`note: ${note}\n`);
   if (results.notes.length > 0) out.write("\n");
   if (results.gates.length > 0) out.write(`${textTable(results.gates)}\n\n`);
-  if (results.error) out.write(`could not judge: ${results.error.code} — ${results.error.message}\n`);
+  if (results.error) {
+    out.write(`could not judge: ${results.error.code} — ${results.error.message}\n`);
+    if (results.error.hint) out.write(`  Hint: ${results.error.hint}\n`);
+  }
   out.write(`${results.scenario} (${results.profile}): ${results.verdict.toUpperCase()} · Go/No-Go ${results.goNoGo} · exit ${results.exitCode}\n`);
   out.write(`report: ${outcome.runDir}/report.html · results.json · junit.xml · summary.md · events.ndjson\n`);
 }
