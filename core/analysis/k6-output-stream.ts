@@ -104,6 +104,13 @@ export class K6OutputFollower {
     }
   }
 
+  /** Abandon the file (a run that will not be judged): stop polling, close it. Idempotent. */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.tail.close();
+  }
+
   /** After k6 has exited: read the rest and check the file ended cleanly. */
   finish(): AnalyzedFile {
     if (this.timer) clearInterval(this.timer);

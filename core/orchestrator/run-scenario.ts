@@ -78,6 +78,8 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   let target: TargetHandle | undefined;
   let samplers: RunningSamplers | undefined;
   let k6: K6Run | undefined;
+  let follower: K6OutputFollower | undefined;
+  let progress: DriveProgress | undefined;
   let analyzed: AnalyzedFile | undefined;
   let k6ExitCode = -1;
   let gates: GateResult[] = [];
@@ -155,7 +157,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
     recordActiveRun(folder.id, { toxiproxyUrl: target.toxiproxyUrl });
     events.emit("k6.start", { pid: k6.process.pid, rate: planned.plan.rate, durationSeconds: planned.plan.durationSeconds });
     const k6Process = k6.process;
-    const follower = new K6OutputFollower(k6.outputPath, scenario.k6Scenario);
+    follower = new K6OutputFollower(k6.outputPath, scenario.k6Scenario);
     follower.digest.onLatency = (ms) => {
       live.decisionLatency.observe(ms / 1000);
       live.decisions.inc();
@@ -163,7 +165,8 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
     follower.digest.onFailure = () => live.errors.inc();
     follower.digest.onDropped = (count) => live.dropped.inc(count);
     follower.start();
-    wiring.digest = () => follower.digest;
+    const digestOf = follower;
+    wiring.digest = () => digestOf.digest;
     wiring.samplers = samplers;
     wiring.stop = (reason) => {
       if (loadStopped) return;
@@ -172,7 +175,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
       log.warn(`stopping the load: ${reason}`);
       void k6Process.stop(10_000);
     };
-    const progress = new DriveProgress(() => follower.digest, samplers.samplers, planned.plan.durationSeconds + (planned.plan.warmupSeconds ?? 0), live, events, () => wiring.status);
+    progress = new DriveProgress(() => digestOf.digest, samplers.samplers, planned.plan.durationSeconds + (planned.plan.warmupSeconds ?? 0), live, events, () => wiring.status);
     progress.start();
     const driveAbort = new AbortController();
     const during = scenario.during?.(ctx, driveAbort.signal).catch((error: unknown) => error);
@@ -225,6 +228,9 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
     failure = isGauntletError(error) ? error : new GauntletError("GAUNTLET_INTERNAL", (error as Error).stack ?? String(error));
     events.emit("run.error", { code: failure.code, message: failure.message });
   } finally {
+    // A run that ends early (interrupted, k6 died) must not leave a timer keeping the process alive.
+    follower?.stop();
+    progress?.stop();
     await samplers?.stop();
     if (k6) await k6.process.stop(5000);
     if (target) {
