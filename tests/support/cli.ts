@@ -19,7 +19,11 @@ export function tempDir(prefix = "gauntlet-test-"): string {
   return dir;
 }
 
-export function startGauntlet(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<CliResult> } {
+/**
+ * Start the CLI. A run that outlives `timeoutMs` is interrupted (SIGINT, then SIGKILL 30 s later)
+ * so that one hung run fails its test instead of eating the whole CI budget.
+ */
+export function startGauntlet(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 10 * 60_000): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(join(REPO_ROOT, "bin", "gauntlet"), args, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
@@ -29,12 +33,24 @@ export function startGauntlet(args: string[], env: NodeJS.ProcessEnv = {}): { ch
   let stderr = "";
   child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<CliResult>((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+  let timedOut = false;
+  const interrupt = setTimeout(() => {
+    timedOut = true;
+    child.kill("SIGINT");
+    setTimeout(() => child.kill("SIGKILL"), 30_000).unref();
+  }, timeoutMs);
+  const done = new Promise<CliResult>((resolve) =>
+    child.on("close", (code) => {
+      clearTimeout(interrupt);
+      if (timedOut) stderr += `\n[test] gauntlet ${args.join(" ")} timed out after ${timeoutMs / 1000} s and was interrupted\n`;
+      resolve({ code, stdout, stderr });
+    }),
+  );
   return { child, done };
 }
 
-export function gauntlet(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return startGauntlet(args, env).done;
+export function gauntlet(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs?: number): Promise<CliResult> {
+  return startGauntlet(args, env, timeoutMs).done;
 }
 
 /** The results.json of the only (or newest) run in a runs folder. */
