@@ -8,7 +8,7 @@ import { gauntlet, latestResults, latestRunDir, survivingRunPids, tempDir } from
 
 test("gameday abort-drill: aborted on the pause rule, rolled back, nothing left in Toxiproxy", async () => {
   const runs = tempDir();
-  const result = await gauntlet(["gameday", "abort-drill", "--metrics-port", "0"], { GAUNTLET_RUNS_DIR: runs });
+  const result = await gauntlet(["gameday", "abort-drill", "--metrics-port", "0"], { GAUNTLET_RUNS_DIR: runs }, 15 * 60_000);
   assert.is(result.code, 1, result.stdout + result.stderr);
   assert.match(result.stderr, /phase \d\/2 .* faults: /, "live progress names the phase and the active faults");
   const results = latestResults(runs);

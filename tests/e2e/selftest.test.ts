@@ -6,11 +6,20 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { SelftestRow } from "../../core/selftest/selftest.ts";
 import { builtinRegistry } from "../../plugins/index.ts";
-import { gauntlet, tempDir } from "../support/cli.ts";
+import { startGauntlet, tempDir } from "../support/cli.ts";
 
 test("the fault matrix: each fault trips its gates, the correct governor passes them all", async () => {
   const runs = tempDir();
-  const result = await gauntlet(["selftest", "--metrics-port", "0"], { GAUNTLET_RUNS_DIR: runs });
+  // ~28 runs of 20–110 s each: about 40 minutes on 2 cores. Each row's verdict is echoed as it
+  // lands, so a CI log shows how far the matrix got.
+  const started = Date.now();
+  const run = startGauntlet(["selftest", "--metrics-port", "0"], { GAUNTLET_RUNS_DIR: runs }, 70 * 60_000);
+  run.child.stderr!.on("data", (chunk: Buffer) => {
+    for (const line of chunk.toString().split("\n")) {
+      if (/^selftest .+ \/ .+: /.test(line)) process.stdout.write(`  [${Math.round((Date.now() - started) / 1000)} s] ${line}\n`);
+    }
+  });
+  const result = await run.done;
   process.stdout.write(`\n${result.stdout.split("\n").filter((line) => /^[✓✗ok]/.test(line) || line.includes("self-test rows")).join("\n")}\n`);
   const rows = JSON.parse(readFileSync(join(runs, "selftest-latest.json"), "utf8")) as SelftestRow[];
 
