@@ -54,8 +54,7 @@ export function degradationGate(digest: RunDigest, config: FloodConfig): GateRes
   const t = config.thresholds;
   const spec: GateSpec = { id: "latency_degradation", title: "Latency degradation, first vs last window", category: "stability", severity: "HIGH", unit: "%", comparator: "<=", threshold: t.maxDegradationPct };
   const duration = digest.durationSeconds;
-  // Rounded: a 12 s flood measures 11.99 s from its first to its last sample.
-  const window = Math.min(60, Math.round(duration / 4));
+  const window = Math.min(60, Math.floor(duration / 4));
   if (window < 3) return noData(spec, `the run (${n(duration)} s) is too short to compare windows`);
   const first = digest.histogramBetween(0, window);
   const last = digest.histogramBetween(duration - window, duration + 1);
