@@ -66,9 +66,11 @@ export function latestRunDir(runsDir: string): string {
   return join(runsDir, runs[runs.length - 1]!);
 }
 
-/** A gauntlet.yaml for short, cheap runs (tests of behaviour, not of performance). */
-// 13 s, not 12: the degradation gate compares windows of a quarter of the measured flood (≥ 3 s),
-// and a 12 s flood measures 11.99 s between its first and last sample.
+/**
+ * A gauntlet.yaml for short, cheap runs (tests of behaviour, not of performance). 13 s, not 12:
+ * the degradation gate compares windows of a quarter of the measured flood (≥ 3 s), and a 12 s
+ * flood measures 11.99 s between its first and last sample.
+ */
 export function shortFloodConfig(dir: string, overrides = ""): string {
   const path = join(dir, "gauntlet.yaml");
   writeFileSync(
