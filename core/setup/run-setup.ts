@@ -1,7 +1,10 @@
 // `gauntlet setup`: idempotent, and called by both README commands. Installs what is missing
 // (Debian packages when we may), finds or builds the pinned k6 and Toxiproxy into the cache
 // outside the clone, and bundles the k6 scripts.
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { log } from "../log.ts";
+import { REPO_ROOT } from "../paths.ts";
 import { aptInstall, findChromium, findPostgresBin, findRedisServer } from "./system-packages.ts";
 import { ensureTool, type ResolvedTool } from "./tools.ts";
 
@@ -28,4 +31,37 @@ export async function runSetup(options: SetupOptions): Promise<{ k6: ResolvedToo
   await buildK6Scripts();
   say("k6 scripts bundled into dist/k6/");
   return { k6, toxiproxy };
+}
+
+/**
+ * The set-up every command that runs something does first, so that the README's first command
+ * works on a fresh clone: silent when everything is there (tools cached, scripts bundled), with
+ * progress when it has to install or build.
+ */
+export async function ensureSetup(): Promise<void> {
+  const packages = [findRedisServer() ? undefined : "redis-server", findPostgresBin() ? undefined : "postgresql"].filter(Boolean) as string[];
+  if (packages.length > 0) await aptInstall(packages, (line) => log.info(line));
+  await ensureTool("k6", (line) => log.info(line));
+  await ensureTool("toxiproxy", (line) => log.info(line));
+  // Rebundling under a running k6 could hand it a half-written script: only when stale.
+  const { K6_SCRIPTS, K6_OUT_DIR, buildK6Scripts } = await import("../../esbuild.config.ts");
+  const outputs = [...K6_SCRIPTS.map((name) => join(K6_OUT_DIR, `${name}.js`)), join(K6_OUT_DIR, "observations.json")];
+  const oldestOutput = Math.min(...outputs.map((file) => (existsSync(file) ? statSync(file).mtimeMs : 0)));
+  if (oldestOutput < newestSourceMs()) {
+    log.info("bundling the k6 scripts (scripts/ changed or dist/k6 is missing)…");
+    await buildK6Scripts();
+  }
+}
+
+/** The newest modification among what the bundles are built from. */
+function newestSourceMs(): number {
+  const roots = [join(REPO_ROOT, "scripts"), join(REPO_ROOT, "data"), join(REPO_ROOT, "esbuild.config.ts")];
+  let newest = 0;
+  const visit = (path: string) => {
+    const stat = statSync(path);
+    if (stat.isDirectory()) for (const entry of readdirSync(path)) visit(join(path, entry));
+    else newest = Math.max(newest, stat.mtimeMs);
+  };
+  for (const root of roots) if (existsSync(root)) visit(root);
+  return newest;
 }

@@ -11,6 +11,7 @@ import { builtinRegistry } from "../../../plugins/index.ts";
 import { GamedayPlanSchema } from "../../../plugins/gameday/plan-schema.ts";
 import { integer } from "../options.ts";
 import { printOutcome } from "./run.ts";
+import { ensureSetup } from "../../setup/run-setup.ts";
 
 export function resolvePlan(arg: string): string {
   if (existsSync(arg)) return arg;
@@ -26,6 +27,7 @@ export function registerGameday(program: Command): void {
     .argument("<plan>", "a plan in gamedays/ (e.g. broker-and-latency) or a path")
     .option("--metrics-port <port>", "live Prometheus metrics port (0 = off)", integer("--metrics-port", 0, 65535), 8000)
     .action(async (planArg: string, flags: { metricsPort: number }) => {
+      await ensureSetup();
       const plan = loadYamlFile(resolvePlan(planArg), GamedayPlanSchema, "GAUNTLET_CONFIG_INVALID");
       const outcome = await runScenario({
         registry: builtinRegistry({ gameday: { plan } }),

@@ -7,6 +7,7 @@ import { runScenario, type RunOutcome } from "../../orchestrator/run-scenario.ts
 import { BUILTIN_PLUGINS, builtinRegistry } from "../../../plugins/index.ts";
 import { textTable } from "../../../reports/gate-table.ts";
 import { collect, integer } from "../options.ts";
+import { ensureSetup } from "../../setup/run-setup.ts";
 
 export interface RunFlags {
   profile?: string;
@@ -94,6 +95,7 @@ export function registerRun(program: Command): void {
     .option("-c, --config <file>", "gauntlet.yaml with target, allowed hosts and plugin settings")
     .option("--set <plugin.field=value>", "one plugin setting, e.g. --set flash-crash.source=binance (repeatable)", collect)
     .action(async (scenario: string, flags: RunFlags) => {
+      await ensureSetup();
       const outcome = await runFromFlags(scenario, flags);
       printOutcome(outcome);
       log.debug(`exit ${outcome.exitCode}`);

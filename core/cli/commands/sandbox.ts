@@ -9,6 +9,7 @@ import { launchSandbox } from "../../../plugins/sandbox/launch.ts";
 import { FAULTS, type FaultName } from "../../../sandbox/config.ts";
 import { requirePortFree } from "../../services/ports.ts";
 import { collect, integer, oneOf } from "../options.ts";
+import { ensureSetup } from "../../setup/run-setup.ts";
 
 export function registerSandbox(program: Command): void {
   const sandbox = program.command("sandbox").description("the bundled reference governor");
@@ -18,6 +19,7 @@ export function registerSandbox(program: Command): void {
     .option("--port <port>", "governor port", integer("--port", 1, 65535), 7300)
     .option("--fault <fault>", `seeded fault (repeatable): ${FAULTS.join(", ")}`, (v: string, prev: string[] = []) => collect(v, prev).map(oneOf("--fault", FAULTS)))
     .action(async (flags: { port: number; fault?: FaultName[] }) => {
+      await ensureSetup();
       await requirePortFree(flags.port, "sandbox governor", "--port");
       const toxiproxy = await requireTool("toxiproxy");
       const dir = join(runsDir(), `sandbox-${Date.now()}`);

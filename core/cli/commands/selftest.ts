@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { runSelftest, selftestTable } from "../../selftest/selftest.ts";
 import { builtinRegistry } from "../../../plugins/index.ts";
 import { collect, integer } from "../options.ts";
+import { ensureSetup } from "../../setup/run-setup.ts";
 
 export function registerSelftest(program: Command): void {
   program
@@ -13,6 +14,7 @@ export function registerSelftest(program: Command): void {
     .option("--fault <fault>", "only these cases (repeatable; 'none' is the correct governor)", collect)
     .option("--metrics-port <port>", "live Prometheus metrics port (0 = off)", integer("--metrics-port", 0, 65535), 8000)
     .action(async (flags: { scenario?: string[]; fault?: string[]; metricsPort: number }) => {
+      await ensureSetup();
       const rows = await runSelftest({ registry: builtinRegistry(), scenarios: flags.scenario, faults: flags.fault, metricsPort: flags.metricsPort });
       process.stdout.write(`\n${selftestTable(rows)}\n\n`);
       const bad = rows.filter((row) => !row.ok).length;
