@@ -43,13 +43,20 @@ export async function readGovernor(baseUrl: string): Promise<GovernorView> {
   };
 }
 
-/** Wait until nothing is in flight (ledger written, orders answered, queue empty), twice in a row. */
+/**
+ * Wait until nothing is in flight (ledger written, orders answered, queue empty) and the decision
+ * counter has stopped moving, twice in a row: a slow governor may still be working through
+ * requests k6 has already given up on.
+ */
 export async function quiesce(baseUrl: string, timeoutMs = 15_000): Promise<{ quiet: boolean; waitedMs: number }> {
   const started = Date.now();
   let calm = 0;
+  let lastDecisions: number | undefined;
   while (Date.now() - started < timeoutMs) {
     const view = await readGovernor(baseUrl).catch(() => undefined);
-    calm = view && view.ledgerPending === 0 && view.openOrders === 0 && view.orderQueue === 0 ? calm + 1 : 0;
+    const settled = view !== undefined && view.decisions === lastDecisions;
+    lastDecisions = view?.decisions;
+    calm = view && settled && view.ledgerPending === 0 && view.openOrders === 0 && view.orderQueue === 0 ? calm + 1 : 0;
     if (calm >= 2) {
       // The Redis state hash is written behind the books (at most every 20 ms in the sandbox).
       await new Promise((resolve) => setTimeout(resolve, 150));
