@@ -2,8 +2,8 @@
 // while k6 is still writing it (`K6OutputFollower`). Both refuse to judge a file whose last line
 // was cut off or whose lines do not parse.
 import { GauntletError } from "../errors.ts";
-import { csvDecoder, emptyPoint, jsonDecoder, type LineDecoder } from "./k6-output.ts";
-import { FileTail, readLines, type LineStats } from "./line-source.ts";
+import { csvDecoder, emptyPoint, jsonDecoder, wantedLines, type LineDecoder } from "./k6-output.ts";
+import { FileTail, readLines, type LineFilter, type LineStats } from "./line-source.ts";
 import { DIGEST_METRICS, RunDigest } from "./run-digest.ts";
 
 export type K6Format = "csv" | "json";
@@ -19,6 +19,7 @@ export function formatOf(path: string): K6Format {
 class DigestSink {
   private decode: LineDecoder | undefined;
   private readonly point = emptyPoint();
+  private readonly wanted: LineFilter;
   points = 0;
 
   constructor(
@@ -27,7 +28,11 @@ class DigestSink {
     readonly digest: RunDigest,
   ) {
     if (format === "json") this.decode = jsonDecoder(file, DIGEST_METRICS);
+    this.wanted = wantedLines(format, DIGEST_METRICS);
   }
+
+  /** The CSV header is always read; after it only the lines of the digest's metrics. */
+  keep = (buf: Buffer, start: number, end: number): boolean => this.decode === undefined || this.wanted(buf, start, end);
 
   line = (line: string, lineNumber: number): void => {
     if (!this.decode) {
@@ -63,7 +68,7 @@ export async function analyzeK6File(path: string, scenario: string): Promise<Ana
   const sink = new DigestSink(path, formatOf(path), new RunDigest(scenario));
   let stats: LineStats;
   try {
-    stats = await readLines(path, sink.line);
+    stats = await readLines(path, sink.line, sink.keep);
   } catch (error) {
     if (error instanceof GauntletError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -84,7 +89,7 @@ export class K6OutputFollower {
 
   constructor(path: string, scenario: string) {
     this.sink = new DigestSink(path, formatOf(path), new RunDigest(scenario));
-    this.tail = new FileTail(path, this.sink.line);
+    this.tail = new FileTail(path, this.sink.line, this.sink.keep);
   }
 
   get digest(): RunDigest {

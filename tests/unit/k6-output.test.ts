@@ -9,6 +9,7 @@ import { isGauntletError } from "../../core/errors.ts";
 import { csvDecoder, emptyPoint, jsonDecoder, parseRfc3339Ms } from "../../core/analysis/k6-output.ts";
 import { analyzeK6File, formatOf, K6OutputFollower, type AnalyzedFile } from "../../core/analysis/k6-output-stream.ts";
 import { LineSplitter } from "../../core/analysis/line-source.ts";
+import { wantedLines } from "../../core/analysis/k6-output.ts";
 import { DIGEST_METRICS } from "../../core/analysis/run-digest.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -186,15 +187,33 @@ test("the output format comes from the file name, .gz or not", async () => {
   await fails(() => formatOf("run/k6.txt"), "GAUNTLET_USAGE", ["run/k6.txt", "expected .csv, .json"]);
 });
 
-test("lines: split across chunks, CRLF trimmed, blank lines numbered but not handed on", () => {
+test("lines: split across chunks (multi-byte characters too), CRLF trimmed, blank lines numbered but not handed on", () => {
   const seen: Array<[string, number]> = [];
   const splitter = new LineSplitter((line, n) => seen.push([line, n]));
-  splitter.push("a,b");
-  splitter.push("\r\n\nc");
-  splitter.push("d\nlast");
-  assert.equal(seen, [["a,b", 1], ["cd", 3]]);
+  const euro = Buffer.from("€");
+  splitter.push(Buffer.from("a,b"));
+  splitter.push(Buffer.from("\r\n\nc"));
+  splitter.push(Buffer.concat([Buffer.from("d"), euro.subarray(0, 1)]));
+  splitter.push(Buffer.concat([euro.subarray(1), Buffer.from("\nlast")]));
+  assert.equal(seen, [["a,b", 1], ["cd€", 3]]);
   assert.is(splitter.lines, 3);
   assert.is(splitter.partial, "last");
+});
+
+test("lines: the byte filter skips unwanted metrics undecoded and keeps what the decoder must refuse", () => {
+  const csv = wantedLines("csv", DIGEST_METRICS);
+  const json = wantedLines("json", DIGEST_METRICS);
+  const keeps = (filter: typeof csv, line: string) => filter(Buffer.from(`x${line}\n`), 1, line.length + 1);
+  assert.ok(keeps(csv, "http_req_duration,1700000000000000,1.2,,,s,200,,"));
+  assert.ok(keeps(csv, "checks,1700000000000000,1,ok,,s,,,"));
+  assert.not.ok(keeps(csv, "http_req_duration_x,1,2"));
+  assert.not.ok(keeps(csv, "http_req_blocked,1700000000000000,0.1,,,s,,,"));
+  assert.ok(keeps(csv, "garbage without columns"));
+  assert.ok(keeps(json, '{"metric":"http_req_failed","type":"Point","data":{}}'));
+  assert.not.ok(keeps(json, '{"metric":"http_req_waiting","type":"Point","data":{}}'));
+  assert.not.ok(keeps(json, '{"type":"Metric","data":{},"metric":"checks"}'));
+  assert.ok(keeps(json, '{"type":"Point","metric":"checks","data":{}}'), "another key order is left to the decoder");
+  assert.ok(keeps(json, "not json"));
 });
 
 test("analyzeK6File: a real-shaped CSV into a digest", async () => {
