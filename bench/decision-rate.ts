@@ -9,7 +9,7 @@
 // Each step: `k6 run dist/k6/flood.js` for --seconds at a fixed rate after a 5 s ramp, judged
 // from k6's own summary (exact percentiles). The search climbs in steps until a rate fails, then
 // bisects between the last pass and the first failure.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -43,6 +43,8 @@ interface Step {
 
 const k6 = await requireTool("k6");
 const work = mkdtempSync(join(tmpdir(), "gauntlet-bench-"));
+// Traversable: PostgreSQL runs as its own user when the benchmark runs as root.
+chmodSync(work, 0o755);
 
 async function step(target: string, rate: number): Promise<Step> {
   const summary = join(work, `summary-${rate}.json`);
