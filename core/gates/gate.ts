@@ -75,5 +75,7 @@ export function formatNumber(value: number): string {
   if (Number.isInteger(value)) return value.toLocaleString("en-US");
   const abs = Math.abs(value);
   const digits = abs >= 100 ? 1 : abs >= 1 ? 2 : 3;
+  // A residue like -1e-12 shares would print "-0": below the shown precision it is 0.
+  if (abs < 0.5 * 10 ** -digits) return "0";
   return value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 }
