@@ -63,7 +63,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   const startedAt = new Date().toISOString();
   const faults = options.faults ?? [];
   events.emit("run.start", { runId: folder.id, scenario: scenario.name, profile, target: options.target, faults });
-  log.info(`gauntlet run ${scenario.name} --profile ${profile}  →  ${folder.dir}`);
+  log.info(`${scenario.name} (${profile})  →  ${folder.dir}`);
 
   const live = new LiveMetrics();
   const interrupted = new AbortController();
