@@ -4,9 +4,10 @@
 //   tsx tests/run.ts                 every tier: unit, contract, integration, e2e
 //   tsx tests/run.ts unit contract   only those tiers
 //   tsx tests/run.ts unit lobster    only files whose name matches "lobster" in the unit tier
-import { readdirSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { run } from "uvu/run";
+import { createdTempDirs } from "./support/cli.ts";
 
 const TIERS = ["unit", "contract", "integration", "e2e"] as const;
 const args = process.argv.slice(2);
@@ -50,3 +51,5 @@ process.stdout.write = write;
 const failed = total - passed;
 write(`\n${passed} passed, ${failed} failed (${suites.length} files: ${tiers.join(", ")}) in ${elapsed(started)}\n`);
 if (failed > 0 || total === 0) process.exitCode = 1;
+// A red run keeps its run folders (the failures name them); a green one cleans up after itself.
+else if (!process.env.GAUNTLET_KEEP_TEST_RUNS) for (const dir of createdTempDirs) rmSync(dir, { recursive: true, force: true });

@@ -12,10 +12,14 @@ export interface CliResult {
   stderr: string;
 }
 
+/** Every folder tempDir made, for tests/run.ts to remove after a green run (a self-test leaves ~600 MB). */
+export const createdTempDirs: string[] = [];
+
 /** A temporary folder others can traverse: PostgreSQL runs as its own user when tests run as root. */
 export function tempDir(prefix = "gauntlet-test-"): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   chmodSync(dir, 0o755);
+  createdTempDirs.push(dir);
   return dir;
 }
 
