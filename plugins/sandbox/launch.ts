@@ -79,12 +79,17 @@ export async function launchSandbox(options: SandboxOptions): Promise<SandboxHan
     for (const managed of processes.reverse()) await managed.stop().catch(() => undefined);
   };
   try {
-    const [redis, postgres, toxiproxy] = await Promise.all([
+    // allSettled, not all: when one service fails to start, the ones that did must still be stopped.
+    const [redisStart, postgresStart, toxiproxyStart] = await Promise.allSettled([
       startRedis(join(dir, "redis"), redisPort!),
       startPostgres(join(dir, "postgres"), pgPort!),
       startToxiproxy(options.toxiproxyBinary, join(dir, "toxiproxy"), toxiPort!),
     ]);
-    processes.push(redis.process, postgres.process, toxiproxy.process);
+    for (const start of [redisStart, postgresStart, toxiproxyStart]) if (start.status === "fulfilled") processes.push(start.value.process);
+    if (redisStart.status === "rejected") throw redisStart.reason;
+    if (postgresStart.status === "rejected") throw postgresStart.reason;
+    if (toxiproxyStart.status === "rejected") throw toxiproxyStart.reason;
+    const [redis, postgres, toxiproxy] = [redisStart.value, postgresStart.value, toxiproxyStart.value];
 
     const proxyPort = Object.fromEntries(PROXY_NAMES.map((name, i) => [name, proxyPorts[i]!])) as Record<ProxyName, number>;
     const api = new ToxiproxyApi(toxiproxy.apiUrl);
