@@ -157,16 +157,16 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
     recordActiveRun(folder.id, { toxiproxyUrl: target.toxiproxyUrl });
     events.emit("k6.start", { pid: k6.process.pid, rate: planned.plan.rate, durationSeconds: planned.plan.durationSeconds });
     const k6Process = k6.process;
-    follower = new K6OutputFollower(k6.outputPath, scenario.k6Scenario);
-    follower.digest.onLatency = (ms) => {
+    const output = new K6OutputFollower(k6.outputPath, scenario.k6Scenario);
+    follower = output; // also for `finally`, which stops it when the run ends early
+    output.digest.onLatency = (ms) => {
       live.decisionLatency.observe(ms / 1000);
       live.decisions.inc();
     };
-    follower.digest.onFailure = () => live.errors.inc();
-    follower.digest.onDropped = (count) => live.dropped.inc(count);
-    follower.start();
-    const digestOf = follower;
-    wiring.digest = () => digestOf.digest;
+    output.digest.onFailure = () => live.errors.inc();
+    output.digest.onDropped = (count) => live.dropped.inc(count);
+    output.start();
+    wiring.digest = () => output.digest;
     wiring.samplers = samplers;
     wiring.stop = (reason) => {
       if (loadStopped) return;
@@ -175,7 +175,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
       log.warn(`stopping the load: ${reason}`);
       void k6Process.stop(10_000);
     };
-    progress = new DriveProgress(() => digestOf.digest, samplers.samplers, planned.plan.durationSeconds + (planned.plan.warmupSeconds ?? 0), live, events, () => wiring.status);
+    progress = new DriveProgress(() => output.digest, samplers.samplers, planned.plan.durationSeconds + (planned.plan.warmupSeconds ?? 0), live, events, () => wiring.status);
     progress.start();
     const driveAbort = new AbortController();
     const during = scenario.during?.(ctx, driveAbort.signal).catch((error: unknown) => error);
@@ -194,7 +194,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
     const after = await drainAfterLoad(samplers, target);
 
     phase("analyze");
-    analyzed = follower.finish();
+    analyzed = output.finish();
     // A load the scenario stopped on purpose (an abort condition) ends with k6's 105: still judged.
     if (!K6_JUDGEABLE_EXIT_CODES.has(k6ExitCode) && !(loadStopped && k6ExitCode === 105)) throw k6ExitError(exit, k6.logPath);
     evidence = {

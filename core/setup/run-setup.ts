@@ -11,6 +11,8 @@ import { ensureTool, type ResolvedTool } from "./tools.ts";
 export interface SetupOptions {
   withBrowser: boolean;
   quiet: boolean;
+  /** "always" for `gauntlet setup`; "when-stale" before a run: rebundling under a running k6 could hand it a half-written script. */
+  bundle?: "always" | "when-stale";
 }
 
 export async function runSetup(options: SetupOptions): Promise<{ k6: ResolvedTool; toxiproxy: ResolvedTool }> {
@@ -27,9 +29,13 @@ export async function runSetup(options: SetupOptions): Promise<{ k6: ResolvedToo
   const toxiproxy = await ensureTool("toxiproxy", progress);
   say(`k6 v${k6.version} (${k6.origin}) · toxiproxy-server v${toxiproxy.version} (${toxiproxy.origin})`);
 
-  const { buildK6Scripts } = await import("../../esbuild.config.ts");
-  await buildK6Scripts();
-  say("k6 scripts bundled into dist/k6/");
+  const { K6_SCRIPTS, K6_OUT_DIR, buildK6Scripts } = await import("../../esbuild.config.ts");
+  const outputs = [...K6_SCRIPTS.map((name) => join(K6_OUT_DIR, `${name}.js`)), join(K6_OUT_DIR, "observations.json")];
+  const oldestOutput = Math.min(...outputs.map((file) => (existsSync(file) ? statSync(file).mtimeMs : 0)));
+  if (options.bundle !== "when-stale" || oldestOutput < newestSourceMs()) {
+    await buildK6Scripts();
+    say("k6 scripts bundled into dist/k6/");
+  }
   return { k6, toxiproxy };
 }
 
@@ -39,18 +45,7 @@ export async function runSetup(options: SetupOptions): Promise<{ k6: ResolvedToo
  * progress when it has to install or build.
  */
 export async function ensureSetup(): Promise<void> {
-  const packages = [findRedisServer() ? undefined : "redis-server", findPostgresBin() ? undefined : "postgresql"].filter(Boolean) as string[];
-  if (packages.length > 0) await aptInstall(packages, (line) => log.info(line));
-  await ensureTool("k6", (line) => log.info(line));
-  await ensureTool("toxiproxy", (line) => log.info(line));
-  // Rebundling under a running k6 could hand it a half-written script: only when stale.
-  const { K6_SCRIPTS, K6_OUT_DIR, buildK6Scripts } = await import("../../esbuild.config.ts");
-  const outputs = [...K6_SCRIPTS.map((name) => join(K6_OUT_DIR, `${name}.js`)), join(K6_OUT_DIR, "observations.json")];
-  const oldestOutput = Math.min(...outputs.map((file) => (existsSync(file) ? statSync(file).mtimeMs : 0)));
-  if (oldestOutput < newestSourceMs()) {
-    log.info("bundling the k6 scripts (scripts/ changed or dist/k6 is missing)…");
-    await buildK6Scripts();
-  }
+  await runSetup({ withBrowser: false, quiet: true, bundle: "when-stale" });
 }
 
 /** The newest modification among what the bundles are built from. */

@@ -35,10 +35,10 @@ async function decide(id: string, action: number): Promise<Record<string, unknow
 test("health declares a shadow instance with live broker and market data", async () => {
   // The first book may still be on its way right after launch: poll for up to 5 s.
   let health: Record<string, unknown> = {};
-  for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+  await waitFor(async () => {
     health = (await (await fetch(`${sandbox.governorUrl}/v1/health`)).json()) as Record<string, unknown>;
-    if (typeof health.marketDataAgeMs === "number" && health.marketDataAgeMs < 500) break;
-  }
+    return typeof health.marketDataAgeMs === "number" && health.marketDataAgeMs < 500;
+  }, 5000);
   assert.is(health.mode, "shadow");
   assert.is(health.brokerConnected, true);
   assert.ok(typeof health.marketDataAgeMs === "number" && (health.marketDataAgeMs as number) < 500);

@@ -92,10 +92,10 @@ ${overrides}`,
 }
 
 /** Wait until `predicate` holds, polling; false on timeout. */
-export async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
+export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (predicate()) return true;
+    if (await predicate()) return true;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return false;
