@@ -14,10 +14,10 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { k6ScriptPath } from "../core/paths.ts";
-import { runCommand } from "../core/services/child-process.ts";
-import { freePort } from "../core/services/ports.ts";
-import { requireTool } from "../core/setup/tools.ts";
-import { launchSandbox } from "../plugins/sandbox/launch.ts";
+import { runCommand } from "../core/process/child-process.ts";
+import { freePort } from "../core/process/ports.ts";
+import { requireTool } from "../core/tools/tools.ts";
+import { startSandboxStack } from "../cli/sandbox-stack.ts";
 import { startEchoTarget } from "./echo-target.ts";
 
 const { values: flags } = parseArgs({
@@ -54,9 +54,9 @@ async function step(target: string, rate: number): Promise<Step> {
     { env: { ...process.env, GOGC: "400", K6_NO_USAGE_REPORT: "true" }, timeoutMs: (seconds + 60) * 1000 },
   );
   const metrics = (JSON.parse(readFileSync(summary, "utf8")) as { metrics: Record<string, Record<string, number>> }).metrics;
-  const latency = metrics["http_req_duration{scenario:decision_flood}"] ?? {};
-  const dropped = metrics["dropped_iterations{scenario:decision_flood}"]?.count ?? metrics.dropped_iterations?.count ?? 0;
-  const failedRate = metrics["http_req_failed{scenario:decision_flood}"]?.value ?? 0;
+  const latency = metrics["http_req_duration{scenario:decision-flood}"] ?? {};
+  const dropped = metrics["dropped_iterations{scenario:decision-flood}"]?.count ?? metrics.dropped_iterations?.count ?? 0;
+  const failedRate = metrics["http_req_failed{scenario:decision-flood}"]?.value ?? 0;
   const p99Ms = latency["p(99)"] ?? Number.NaN;
   const result = { rate, p99Ms, dropped, failedRate, ok: p99Ms <= p99Limit && dropped === 0 && failedRate < 0.01 };
   console.log(`  ${String(rate).padStart(6)}/s  p99 ${p99Ms.toFixed(2).padStart(7)} ms  dropped ${String(dropped).padStart(6)}  errors ${(failedRate * 100).toFixed(2)}%  ${result.ok ? "sustained" : "not sustained"}`);
@@ -94,13 +94,12 @@ const echoUrl = `http://127.0.0.1:${typeof echoAddress === "object" && echoAddre
 const ceiling = await search("ceiling: k6 against a do-nothing echo server", echoUrl);
 echo.close();
 
-const toxiproxy = await requireTool("toxiproxy");
-const sandbox = await launchSandbox({ dir: join(work, "sandbox"), toxiproxyBinary: toxiproxy.path, faults: [] });
+const stack = await startSandboxStack({ dir: join(work, "sandbox") });
 let sustained = 0;
 try {
-  sustained = await search("sandbox governor (full pipeline: Toxiproxy, Redis, PostgreSQL, exporter)", sandbox.governorUrl);
+  sustained = await search("sandbox governor (full pipeline: Toxiproxy, Redis, PostgreSQL, exporter)", stack.sandbox.governorUrl);
 } finally {
-  await sandbox.stop();
+  await stack.stop();
   rmSync(work, { recursive: true, force: true });
 }
 

@@ -7,28 +7,29 @@
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { GauntletError, isGauntletError } from "../core/errors.ts";
-import { openL2, type L2Kind, type L2Source } from "../data/readers/index.ts";
+import { asGauntletError, GauntletError } from "../core/errors.ts";
+import { BINANCE_BTCUSDT, LOBSTER_AAPL } from "../data/bundled-samples.ts";
+import { openL2, type L2Source } from "../data/readers/index.ts";
 import { LineSource } from "../data/readers/lines.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const LOBSTER = path.join(root, "data/samples/lobster/AAPL_2012-06-21_34200000_57600000");
+const lobster = { messageFile: path.join(root, LOBSTER_AAPL.messageFile), orderbookFile: path.join(root, LOBSTER_AAPL.orderbookFile) };
 
-interface Case { kind: L2Kind; source: L2Source; files: Array<{ file: string; gunzip: boolean }> }
+interface Case { kind: string; source: L2Source; files: Array<{ file: string; gunzip: boolean }> }
 
 const CASES: Case[] = [
   {
     kind: "lobster",
-    source: { kind: "lobster", messageFile: `${LOBSTER}_message_10.csv`, orderbookFile: `${LOBSTER}_orderbook_10.csv` },
+    source: { file: lobster.messageFile, format: "lobster" },
     files: [
-      { file: `${LOBSTER}_message_10.csv`, gunzip: false },
-      { file: `${LOBSTER}_orderbook_10.csv`, gunzip: false },
+      { file: lobster.messageFile, gunzip: false },
+      { file: lobster.orderbookFile, gunzip: false },
     ],
   },
   {
     kind: "binance-usdm",
-    source: { kind: "binance-usdm", file: path.join(root, "data/samples/binance/btcusdt_20240808.gz") },
-    files: [{ file: path.join(root, "data/samples/binance/btcusdt_20240808.gz"), gunzip: true }],
+    source: { file: path.join(root, BINANCE_BTCUSDT.file), format: "binance-usdm" },
+    files: [{ file: path.join(root, BINANCE_BTCUSDT.file), gunzip: true }],
   },
 ];
 
@@ -118,9 +119,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (isGauntletError(error)) {
-    console.error(error.format());
-    process.exitCode = error.exitCode;
+  const known = asGauntletError(error);
+  if (known) {
+    console.error(known.format());
+    process.exitCode = known.exitCode;
   } else {
     throw error;
   }

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../core/paths.ts";
-import { runCommand } from "../core/services/child-process.ts";
+import { runCommand } from "../core/process/child-process.ts";
 import { HISTOGRAM_RELATIVE_ERROR } from "../core/analysis/latency-histogram.ts";
 
 interface Analysis {
@@ -48,7 +48,7 @@ function k6Summary(runDir: string): Record<string, number> | undefined {
   const path = join(runDir, "k6-summary.json");
   if (!existsSync(path)) return undefined;
   const metrics = (JSON.parse(readFileSync(path, "utf8")) as { metrics: Record<string, Record<string, number>> }).metrics;
-  return metrics["http_req_duration{scenario:decision_flood}"];
+  return metrics["http_req_duration{scenario:decision-flood}"];
 }
 
 const [longRun, shortRun] = process.argv.slice(2);
@@ -76,7 +76,7 @@ if (k6) {
     ["P99", ours.latencyMs.p99Ms, k6["p(99)"] ?? Number.NaN],
     ["mean", ours.latencyMs.meanMs, k6.avg ?? Number.NaN],
   ];
-  console.log(`\nvs k6's own summary of the same run (decision_flood; stated histogram error ±${HISTOGRAM_RELATIVE_ERROR * 100}%):`);
+  console.log(`\nvs k6's own summary of the same run (decision-flood; stated histogram error ±${HISTOGRAM_RELATIVE_ERROR * 100}%):`);
   for (const [name, mine, theirs] of rows) {
     const error = Math.abs(mine - theirs) / theirs;
     console.log(`  ${name.padEnd(5)} gauntlet ${mine.toFixed(4).padStart(12)}  k6 ${theirs.toFixed(4).padStart(12)}  ${name === "count" ? (mine === theirs ? "equal" : "DIFFERENT") : `${(error * 100).toFixed(3)}%`}`);

@@ -5,6 +5,8 @@
 // Exit codes follow k6's spirit: 0 every gate passed, 1 a gate failed (the system under test is
 // at fault), 2 Gauntlet could not judge (bad input, missing tool, broken environment).
 
+import { DataError } from "../data/errors.ts";
+
 export const EXIT = { pass: 0, gateFailed: 1, couldNotJudge: 2 } as const;
 
 interface ErrorSpec {
@@ -67,6 +69,16 @@ export const ERRORS = {
     hint: "Check the URL and that the service is up; `gauntlet doctor --target <url>` probes it.",
     exit: 2,
   },
+  GAUNTLET_TARGET_NOT_CONNECTED: {
+    title: "the governor did not connect to the venue Gauntlet provisioned",
+    hint: "Connect the governor to the addresses in the message (order entry and market data), retrying while they are down; docs/venue-protocol.md.",
+    exit: 2,
+  },
+  GAUNTLET_TARGET_CONTRACT: {
+    title: "the target answered outside the target contract",
+    hint: "The message names the route, the field and the expected form; `gauntlet doctor --target <url>` probes every route; docs/target-contract.md.",
+    exit: 2,
+  },
   GAUNTLET_PREFLIGHT_FAILED: {
     title: "a pre-flight guard failed",
     hint: "Run `gauntlet doctor` for the full list of checks and what to fix.",
@@ -100,6 +112,11 @@ export const ERRORS = {
   GAUNTLET_TOXIPROXY_API: {
     title: "Toxiproxy's API refused or timed out",
     hint: "Check toxiproxy-server is up (GET /version) and the proxy exists; faults are cleared on exit.",
+    exit: 2,
+  },
+  GAUNTLET_VENUE_FAULT_API: {
+    title: "the venue's fault API refused or timed out",
+    hint: "Venue protocol faults need the venue Gauntlet provisions (its admin URL); a venue reset removes every one of them.",
     exit: 2,
   },
   GAUNTLET_NOT_JUDGEABLE: {
@@ -143,6 +160,33 @@ export class GauntletError extends Error {
 
 export function isGauntletError(error: unknown): error is GauntletError {
   return error instanceof GauntletError;
+}
+
+/**
+ * A user-facing failure from any layer as a GauntletError: itself, or a DataError raised by the
+ * market-data readers (data/ sits below core and cannot use the table). Undefined for a bug.
+ */
+export function asGauntletError(error: unknown): GauntletError | undefined {
+  if (error instanceof GauntletError) return error;
+  if (error instanceof DataError) return new GauntletError(error.code, error.message, { hint: error.hint, cause: error });
+  return undefined;
+}
+
+/** What went wrong reaching `url`, in words: "connection refused at 127.0.0.1:7300", not "fetch failed". */
+export function describeFetchError(url: string, error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  let where = url;
+  try {
+    where = new URL(url).host;
+  } catch {
+    // keep the raw text
+  }
+  const code = cause?.code ?? (error as { name?: string }).name;
+  if (code === "ECONNREFUSED") return `connection refused at ${where} (nothing listens there)`;
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return `host of ${where} not found`;
+  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return `connection reset by ${where}`;
+  if (code === "TimeoutError" || code === "UND_ERR_CONNECT_TIMEOUT") return `no answer from ${where} in time`;
+  return `${cause?.message ?? (error as Error).message} (${where})`;
 }
 
 /** The error table as Markdown, for docs/errors.md. */

@@ -4,9 +4,13 @@ import { appendFileSync } from "node:fs";
 
 const SECRET_PATTERNS: Array<[RegExp, string]> = [
   // scheme://user:password@host  →  scheme://user:***@host
-  [/(\b[a-z][a-z0-9+.-]*:\/\/[^:/\s@]+:)[^@\s]+@/gi, "$1***@"],
+  // (the password cannot span a "/", a quote or a comma: a host:port followed later by another
+  // URL's "@" is not a password)
+  [/(\b[a-z][a-z0-9+.-]*:\/\/[^:/\s@"',]*:)[^@\s/"',]+@/gi, "$1***@"],
   // password=..., PGPASSWORD=..., "password":"..."
   [/((?:pg)?password"?\s*[=:]\s*"?)[^"\s&,]+/gi, "$1***"],
+  // ?token=..., &api_key=..., &sig=... in a URL's query (webhooks, signed URLs)
+  [/([?&](?:access_token|token|api_key|apikey|key|secret|sig|signature|auth)=)[^&#\s"',]+/gi, "$1***"],
 ];
 
 export function redact(text: string): string {

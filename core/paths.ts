@@ -16,9 +16,9 @@ export function runsDir(): string {
   return resolve(process.env.GAUNTLET_RUNS_DIR ?? join(REPO_ROOT, "runs"));
 }
 
-/** The bundled k6 scripts (esbuild output). */
-export function k6ScriptPath(name: string): string {
-  return join(REPO_ROOT, "dist", "k6", `${name}.js`);
+/** The bundled k6 scripts (esbuild output); a plugin outside the repo bundles into its own folder. */
+export function k6ScriptPath(name: string, dir = join(REPO_ROOT, "dist", "k6")): string {
+  return join(dir, `${name}.js`);
 }
 
 export function repoPath(...parts: string[]): string {

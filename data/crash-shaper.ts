@@ -13,7 +13,7 @@
 //   and spread are the real ones again.
 // D(t) is a whole number of price ticks, so shaped prices stay on the instrument's grid.
 import { z } from "zod";
-import { GauntletError } from "../core/errors.ts";
+import { DataError } from "./errors.ts";
 import { seededRandom } from "./seeded-random.ts";
 import { mid, type BookLevel, type Tick } from "./types.ts";
 
@@ -46,6 +46,30 @@ export const CrashShapeSchema = z.strictObject({
 export type CrashShape = z.infer<typeof CrashShapeSchema>;
 export type CrashShapeInput = z.input<typeof CrashShapeSchema>;
 
+/** What the shaper found on the book as it went: filled in by shapeCrash, for the report. */
+export interface CrashApplied {
+  /** The price grid D(t) moves on: `tickSize` when given, else the smallest gap seen up to the window. */
+  tickSize?: number;
+  tickSizeInferred?: boolean;
+  /** Market time of the window's start and end, epoch ms (the first tick's ts + startSeconds). */
+  windowStartTs?: number;
+  windowEndTs?: number;
+  /** The mid the fall is a percentage of (the last one before the window), and the fall in ticks. */
+  referenceMid?: number;
+  dropTicks?: number;
+}
+
+/** The settings with every default filled in; a bad one is a config error naming its field. */
+export function crashSettings(options: CrashShapeInput = {}): CrashShape {
+  const parsed = CrashShapeSchema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join(".") || "options";
+    throw new DataError("GAUNTLET_CONFIG_INVALID", `crash shaper: ${where}: ${issue?.message ?? "invalid"}`);
+  }
+  return parsed.data;
+}
+
 const EXP_K = 4;
 /** Prices are rounded to 1e-9 (Databento's fixed-point unit) to drop float noise from the shifts. */
 const clean = (price: number) => Math.round(price * 1e9) / 1e9;
@@ -57,18 +81,12 @@ export function pathFraction(path: CrashShape["path"], u: number): number {
   return 0.5 + 0.5 * x;
 }
 
-/** Validates the options at call time (not at the first tick), then shapes lazily. */
-export function shapeCrash(ticks: AsyncIterable<Tick>, options: CrashShapeInput = {}): AsyncIterable<Tick> {
-  const parsed = CrashShapeSchema.safeParse(options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.join(".") || "options";
-    throw new GauntletError("GAUNTLET_CONFIG_INVALID", `crash shaper: ${where}: ${issue?.message ?? "invalid"}`);
-  }
-  return shape(ticks, parsed.data);
+/** Validates the options at call time (not at the first tick), then shapes lazily; `applied` is filled as it goes. */
+export function shapeCrash(ticks: AsyncIterable<Tick>, options: CrashShapeInput = {}, applied: CrashApplied = {}): AsyncIterable<Tick> {
+  return shape(ticks, crashSettings(options), applied);
 }
 
-async function* shape(ticks: AsyncIterable<Tick>, o: CrashShape): AsyncGenerator<Tick> {
+async function* shape(ticks: AsyncIterable<Tick>, o: CrashShape, applied: CrashApplied): AsyncGenerator<Tick> {
   const random = seededRandom(o.seed);
   const keep = 1 - o.depthRemovedPct / 100;
   const windowMs = o.windowSeconds * 1000;
@@ -78,7 +96,11 @@ async function* shape(ticks: AsyncIterable<Tick>, o: CrashShape): AsyncGenerator
   let fullDrop = 0; // in ticks, unrounded: fixed at the first tick in or after the window
   let fixed = false;
   for await (const tick of ticks) {
-    start ??= tick.ts + o.startSeconds * 1000;
+    if (start === undefined) {
+      start = tick.ts + o.startSeconds * 1000;
+      applied.windowStartTs = start;
+      applied.windowEndTs = start + windowMs;
+    }
     if (tick.ts < start) {
       if (o.tickSize === undefined) step = smallestGap(tick, step);
       lastMid = mid(tick);
@@ -90,11 +112,12 @@ async function* shape(ticks: AsyncIterable<Tick>, o: CrashShape): AsyncGenerator
       if (step === undefined) {
         // Only a crossed or locked one-level book has no positive gap; readers never yield one.
         const where = `${tick.source.file} line ${tick.source.line}`;
-        throw new GauntletError("GAUNTLET_DATA_INVALID", `${where}: crash shaper cannot infer the tick size (no positive price gap); pass tickSize`);
+        throw new DataError("GAUNTLET_DATA_INVALID", `${where}: crash shaper cannot infer the tick size (no positive price gap); pass tickSize`);
       }
       const ref = lastMid ?? mid(tick);
       fullDrop = (ref * o.dropPct) / 100 / step;
       fixed = true;
+      Object.assign(applied, { tickSize: step, tickSizeInferred: o.tickSize === undefined, referenceMid: ref, dropTicks: Math.round(fullDrop) });
     }
     const elapsed = tick.ts - start;
     if (elapsed < windowMs) {
@@ -169,10 +192,10 @@ function thin(levels: BookLevel[], d: number, keep: number, random: () => number
 function checked(tick: Tick): Tick {
   const where = `${tick.source.file} line ${tick.source.line}`;
   if (tick.bids.length === 0 || !(tick.bid > 0)) {
-    throw new GauntletError("GAUNTLET_CONFIG_INVALID", `crash shaper: the crash pushes every bid to <= 0 at ${where}; lower dropPct or spreadFactor`);
+    throw new DataError("GAUNTLET_CONFIG_INVALID", `crash shaper: the crash pushes every bid to <= 0 at ${where}; lower dropPct or spreadFactor`);
   }
   if (tick.bid >= tick.ask || tick.asks.length === 0) {
-    throw new GauntletError("GAUNTLET_DATA_INVALID", `${where}: crossed or empty input book (bid ${tick.bid}, ask ${tick.ask}) reached the crash shaper`);
+    throw new DataError("GAUNTLET_DATA_INVALID", `${where}: crossed or empty input book (bid ${tick.bid}, ask ${tick.ask}) reached the crash shaper`);
   }
   return tick;
 }

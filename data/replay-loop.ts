@@ -12,11 +12,17 @@ export interface LoopSeam {
   ts: number;
   /** Price shift applied to the whole pass so the mid is continuous. */
   priceShift: number;
+  /** Time shift applied to the whole pass, ms: its ticks' `ts` minus the file's own. */
+  timeShift: number;
 }
 
 export interface LoopStats {
+  /** Passes the consumer has read to their end. */
   passes: number;
   seams: LoopSeam[];
+  /** The file's own first and (once a pass has ended) last event time, epoch ms. */
+  firstTs?: number;
+  lastTs?: number;
 }
 
 const shiftLevels = (levels: Tick["bids"], by: number) => levels.map((l) => ({ price: round(l.price + by), size: l.size }));
@@ -30,6 +36,7 @@ export async function* loopWithContinuity(open: () => L2Reader, stats: LoopStats
   let timeShift = 0;
   let priceShift = 0;
   let last: Tick | undefined;
+  let rawLast: number | undefined;
   const gaps: number[] = [];
   for (let pass = 0; pass < maxPasses; pass++) {
     let first = true;
@@ -39,9 +46,11 @@ export async function* loopWithContinuity(open: () => L2Reader, stats: LoopStats
         const gap = median(gaps) || 1;
         timeShift = last.ts + gap - raw.ts;
         priceShift = round(mid(last) - mid(raw));
-        stats.seams.push({ pass, ts: raw.ts + timeShift, priceShift });
+        stats.seams.push({ pass, ts: raw.ts + timeShift, priceShift, timeShift });
       }
+      if (first && pass === 0) stats.firstTs = raw.ts;
       first = false;
+      rawLast = raw.ts;
       const tick: Tick =
         timeShift === 0 && priceShift === 0
           ? raw
@@ -58,8 +67,9 @@ export async function* loopWithContinuity(open: () => L2Reader, stats: LoopStats
       last = tick;
       yield tick;
     }
-    stats.passes = pass + 1;
     if (first) return; // an empty file: nothing to loop
+    stats.passes = pass + 1;
+    stats.lastTs ??= rawLast;
   }
 }
 

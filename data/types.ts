@@ -2,7 +2,7 @@
 // Databento, ...) yields `Tick`s; the crash shaper, the venue simulator and the observation
 // builder consume nothing else.
 
-/** One occupied price level. `size` is in shares (or contracts / coins for other venues). */
+/** One occupied price level. `size` is in the reader's units: shares, contracts, or the base asset (BTC). */
 export interface BookLevel {
   price: number;
   size: number;
@@ -29,6 +29,25 @@ export interface Tick {
 export interface L2Reader {
   readonly format: string;
   ticks(): AsyncIterable<Tick>;
+  /**
+   * The instrument as the data names it (a LOBSTER ticker, a Binance symbol, a Databento raw
+   * symbol): from the file name, or once ticks() has read the records that say it.
+   */
+  instrument?(): string | undefined;
+  /**
+   * Market time of the file's last Tick, found without building the book (a tail read, a scan for
+   * the last diff), so that a partial pass can be told as a fraction of the file. Stops, resolving
+   * undefined, when `signal` aborts. Absent: the caller replays the file to find it.
+   */
+  lastEventTs?(signal?: StopSignal): Promise<number | undefined>;
+}
+
+/**
+ * What a long read polls to stop early: an AbortSignal fits. Named structurally because the k6
+ * scripts' type check (no DOM or Node types) reaches this file through the plan types.
+ */
+export interface StopSignal {
+  readonly aborted: boolean;
 }
 
 export function mid(tick: Pick<Tick, "bid" | "ask">): number {

@@ -1,7 +1,8 @@
 // The gate table as plain text, for the terminal and for summary.md (Markdown variant).
 import { formatMeasured, formatThreshold, type GateResult } from "../core/gates/gate.ts";
 
-const MARK = { pass: "PASS", fail: "FAIL", "no-data": "NO DATA" } as const;
+/** How a verdict reads; a gate that does not apply to the target is not covered, and says so. */
+export const MARK = { pass: "PASS", fail: "FAIL", "no-data": "NO DATA", "not-applicable": "N/A" } as const;
 
 export function gateRows(gates: readonly GateResult[]): string[][] {
   return gates.map((gate) => [MARK[gate.status], gate.id, gate.severity, formatMeasured(gate), formatThreshold(gate), gate.title]);

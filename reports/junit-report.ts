@@ -10,6 +10,7 @@ export function escapeXml(text: string): string {
 export function junitReport(results: Results): string {
   const failures = results.gates.filter((gate) => gate.status === "fail").length;
   const errors = results.gates.filter((gate) => gate.status === "no-data").length + (results.error ? 1 : 0);
+  const skipped = results.gates.filter((gate) => gate.status === "not-applicable").length;
   const tests = results.gates.length + (results.error ? 1 : 0);
   const suite = `gauntlet.${results.scenario}`;
   const cases = results.gates.map((gate) => {
@@ -20,7 +21,9 @@ export function junitReport(results: Results): string {
         ? `\n      <failure message="${escapeXml(message)}" type="${gate.severity}">${escapeXml(gate.detail)}</failure>\n    `
         : gate.status === "no-data"
           ? `\n      <error message="${escapeXml(`no data: ${gate.detail}`)}" type="no-data"/>\n    `
-          : "";
+          : gate.status === "not-applicable"
+            ? `\n      <skipped message="${escapeXml(`not covered — ${gate.detail}`)}"/>\n    `
+            : "";
     return `    <testcase classname="${escapeXml(suite)}" name="${escapeXml(name)}">${body}${gate.status === "pass" ? `<system-out>${escapeXml(message)}</system-out>` : ""}</testcase>`;
   });
   if (results.error) {
@@ -30,9 +33,9 @@ export function junitReport(results: Results): string {
   }
   return [
     `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<testsuites name="gauntlet" tests="${tests}" failures="${failures}" errors="${errors}">`,
-    `  <testsuite name="${escapeXml(suite)}" tests="${tests}" failures="${failures}" errors="${errors}" timestamp="${escapeXml(results.startedAt)}">`,
-    `    <properties><property name="runId" value="${escapeXml(results.runId)}"/><property name="profile" value="${escapeXml(results.profile)}"/><property name="verdict" value="${results.verdict}"/><property name="goNoGo" value="${results.goNoGo}"/></properties>`,
+    `<testsuites name="gauntlet" tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}">`,
+    `  <testsuite name="${escapeXml(suite)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}" timestamp="${escapeXml(results.startedAt)}">`,
+    `    <properties><property name="runId" value="${escapeXml(results.runId)}"/><property name="profile" value="${escapeXml(results.profile)}"/><property name="verdict" value="${results.verdict}"/><property name="goNoGo" value="${results.goNoGo}"/><property name="gauntlet.version" value="${escapeXml(results.gauntlet.version)}"/><property name="gauntlet.commit" value="${escapeXml(results.gauntlet.commit)}${results.gauntlet.dirty ? "+modified" : ""}"/>${Object.entries(results.tools).map(([tool, version]) => `<property name="${escapeXml(tool)}.version" value="${escapeXml(version)}"/>`).join("")}</properties>`,
     ...cases,
     `  </testsuite>`,
     `</testsuites>`,

@@ -2,20 +2,19 @@
 // replay clock — build a long position, the crash window, after the crash. setup() starts the
 // venue's replay, so the phases (k6 scenarios with start times) line up with the market.
 //
-//   k6 run -e VENUE=http://127.0.0.1:<admin port> dist/k6/flash-crash.js   # see `gauntlet sandbox up --crash`
+//   k6 run dist/k6/flash-crash.js      # against `gauntlet sandbox up --scenario flash-crash`
 //
 // The proposals are a model's, not the governor's: it keeps buying into the fall (a model that
 // "buys the dip"); protecting the book is the governor's job.
 import http from "k6/http";
 import exec from "k6/execution";
 import { SharedArray } from "k6/data";
-import { DEFAULT_FLASH_CRASH_PLAN, type FlashCrashPlan } from "../core/plan.ts";
+import type { FlashCrashPlan } from "../plugins/flash-crash/plan.ts";
+import { loadPlan } from "./lib/plan.ts";
 import { sendDecision } from "./lib/decision.ts";
 import { requireShadowTarget } from "./lib/shadow-guard.ts";
 
-const plan: FlashCrashPlan = __ENV.GAUNTLET_PLAN ? (JSON.parse(open(__ENV.GAUNTLET_PLAN)) as FlashCrashPlan) : { ...DEFAULT_FLASH_CRASH_PLAN };
-if (__ENV.TARGET) plan.targetUrl = __ENV.TARGET;
-if (__ENV.VENUE) plan.venueAdminUrl = __ENV.VENUE;
+const plan = loadPlan<FlashCrashPlan>();
 
 const observations = new SharedArray<string>("observations", () =>
   (JSON.parse(open("./observations.json")) as { obs: number[][] }).obs.map((obs) => JSON.stringify(obs)),

@@ -4,12 +4,12 @@
 //   k6 run dist/k6/order-burst.js        # against `gauntlet sandbox up`
 import exec from "k6/execution";
 import { SharedArray } from "k6/data";
-import { DEFAULT_ORDER_BURST_PLAN, type OrderBurstPlan } from "../core/plan.ts";
+import type { OrderBurstPlan } from "../plugins/order-burst/config.ts";
+import { loadPlan } from "./lib/plan.ts";
 import { sendDecision } from "./lib/decision.ts";
 import { requireShadowTarget } from "./lib/shadow-guard.ts";
 
-const plan: OrderBurstPlan = __ENV.GAUNTLET_PLAN ? (JSON.parse(open(__ENV.GAUNTLET_PLAN)) as OrderBurstPlan) : { ...DEFAULT_ORDER_BURST_PLAN };
-if (__ENV.TARGET) plan.targetUrl = __ENV.TARGET;
+const plan = loadPlan<OrderBurstPlan>();
 
 const observations = new SharedArray<string>("observations", () =>
   (JSON.parse(open("./observations.json")) as { obs: number[][] }).obs.map((obs) => JSON.stringify(obs)),
@@ -17,11 +17,11 @@ const observations = new SharedArray<string>("observations", () =>
 
 export const options = {
   scenarios: {
-    order_burst: { executor: "shared-iterations", iterations: plan.decisions, vus: plan.concurrency, maxDuration: "60s" },
+    "order-burst": { executor: "shared-iterations", iterations: plan.decisions, vus: plan.concurrency, maxDuration: "60s" },
   },
   systemTags: ["scenario", "status", "expected_response", "check"],
   thresholds: {
-    "checks{scenario:order_burst}": ["rate==1"],
+    "checks{scenario:order-burst}": ["rate==1"],
   },
 };
 

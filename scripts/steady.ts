@@ -5,12 +5,12 @@
 //   k6 run -e RATE=50 -e DURATION=60 dist/k6/steady.js        # against `gauntlet sandbox up`
 import exec from "k6/execution";
 import { SharedArray } from "k6/data";
-import { DEFAULT_STEADY_PLAN, type SteadyPlan } from "../core/plan.ts";
+import type { SteadyPlan } from "../plugins/shared/steady-plan.ts";
 import { loadPlan } from "./lib/plan.ts";
 import { sendDecision } from "./lib/decision.ts";
 import { requireShadowTarget } from "./lib/shadow-guard.ts";
 
-const plan = loadPlan<SteadyPlan>(DEFAULT_STEADY_PLAN);
+const plan = loadPlan<SteadyPlan>();
 
 const observations = new SharedArray<string>("observations", () =>
   (JSON.parse(open("./observations.json")) as { obs: number[][] }).obs.map((obs) => JSON.stringify(obs)),

@@ -61,3 +61,9 @@ else if (!process.env.GAUNTLET_KEEP_TEST_RUNS) {
     }
   }
 }
+// Nothing a test left open (a server, a socket, a timer) may keep the runner alive: CI waits for
+// the process, not for the closing line. Name what was left, then exit with the verdict.
+await new Promise((resolve) => setTimeout(resolve, 200)); // let closes already under way finish
+const leftOpen = process.getActiveResourcesInfo().filter((kind) => kind !== "TTYWrap" && kind !== "PipeWrap"); // not our own stdout and stderr
+if (leftOpen.length > 0) write(`left open by the tests (closed by exiting): ${leftOpen.join(", ")}\n`);
+process.exit(process.exitCode ?? 0);

@@ -2,7 +2,7 @@
 // while k6 is still writing it (`K6OutputFollower`). Both refuse to judge a file whose last line
 // was cut off or whose lines do not parse.
 import { GauntletError } from "../errors.ts";
-import { csvDecoder, emptyPoint, jsonDecoder, wantedLines, type LineDecoder } from "./k6-output.ts";
+import { csvDecoder, emptyPoint, jsonDecoder, quoted, wantedLines, type LineDecoder } from "./k6-output.ts";
 import { FileTail, readLines, type LineFilter, type LineStats } from "./line-source.ts";
 import { DIGEST_METRICS, RunDigest } from "./run-digest.ts";
 
@@ -52,7 +52,7 @@ class DigestSink {
     if (stats.partialLastLine !== "") {
       throw new GauntletError(
         "GAUNTLET_K6_OUTPUT_INVALID",
-        `${this.file}: line ${stats.lines + 1} is truncated ("${stats.partialLastLine.slice(0, 60)}…"): k6 stopped mid-write`,
+        `${this.file}: line ${stats.lines + 1} is truncated (${quoted(stats.partialLastLine, 60)}): k6 stopped mid-write`,
       );
     }
   }
@@ -64,8 +64,9 @@ export interface AnalyzedFile {
   points: number;
 }
 
-export async function analyzeK6File(path: string, scenario: string): Promise<AnalyzedFile> {
-  const sink = new DigestSink(path, formatOf(path), new RunDigest(scenario));
+/** One pass over a finished file, into a new digest or (merging instances) one shared by several files. */
+export async function analyzeK6File(path: string, scenario: string, into = new RunDigest(scenario)): Promise<AnalyzedFile> {
+  const sink = new DigestSink(path, formatOf(path), into);
   let stats: LineStats;
   try {
     stats = await readLines(path, sink.line, sink.keep);
@@ -87,8 +88,9 @@ export class K6OutputFollower {
   private timer: NodeJS.Timeout | undefined;
   error: GauntletError | undefined;
 
-  constructor(path: string, scenario: string) {
-    this.sink = new DigestSink(path, formatOf(path), new RunDigest(scenario));
+  /** @param into a digest several followers share (the instances of one load, live). */
+  constructor(path: string, scenario: string, into = new RunDigest(scenario)) {
+    this.sink = new DigestSink(path, formatOf(path), into);
     this.tail = new FileTail(path, this.sink.line, this.sink.keep);
   }
 

@@ -18,12 +18,22 @@ export interface K6Point {
   check: string;
   /** From k6 metadata (`exec.vu.metrics.metadata.decision_id`), "" when absent. */
   decisionId: string;
+  /** The order id the governor answered with (X-Order-Id), on the `checks` sample only; "" when none. */
+  orderId: string;
 }
 
 export type LineDecoder = (line: string, lineNumber: number, point: K6Point) => boolean;
 
 function invalid(file: string, lineNumber: number, what: string): GauntletError {
   return new GauntletError("GAUNTLET_K6_OUTPUT_INVALID", `${file}: line ${lineNumber}: ${what}`);
+}
+
+/** A piece of a line for a message: quoted when it is text, described when it is not (never raw bytes). */
+export function quoted(text: string, max = 80): string {
+  const shown = text.slice(0, max);
+  // Control characters or replacement characters: binary, not a k6 file.
+  if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(shown)) return `${shown.length} bytes of binary data`;
+  return `"${shown}${text.length > max ? "…" : ""}"`;
 }
 
 /** CSV: the header line names the columns; afterwards a line yields a point if its metric is wanted. */
@@ -39,7 +49,7 @@ export function csvDecoder(file: string, header: string, wanted: ReadonlySet<str
     metadata: index("metadata"),
   };
   if (columns[0] !== "metric_name" || at.time < 0 || at.value < 0) {
-    throw invalid(file, 1, `not a k6 CSV header (got "${header.slice(0, 80)}")`);
+    throw invalid(file, 1, `not a k6 CSV header (expected metric_name,timestamp,metric_value,…; got ${quoted(header)})`);
   }
   const fields: string[] = [];
   return (line, lineNumber, point) => {
@@ -56,7 +66,7 @@ export function csvDecoder(file: string, header: string, wanted: ReadonlySet<str
     const time = Number(fields[at.time]);
     const value = Number(fields[at.value]);
     if (!Number.isFinite(time) || !Number.isFinite(value)) {
-      throw invalid(file, lineNumber, `timestamp and metric_value must be numbers (got "${fields[at.time]}", "${fields[at.value]}")`);
+      throw invalid(file, lineNumber, `timestamp and metric_value must be numbers (got ${quoted(fields[at.time] ?? "", 30)}, ${quoted(fields[at.value] ?? "", 30)})`);
     }
     point.metric = metric;
     // unix_micro is 16 digits; plain `unix` (seconds) is 10: accept both.
@@ -66,6 +76,7 @@ export function csvDecoder(file: string, header: string, wanted: ReadonlySet<str
     point.status = at.status >= 0 ? fields[at.status]! : "";
     point.check = at.check >= 0 ? fields[at.check]! : "";
     point.decisionId = at.metadata >= 0 ? metadataValue(fields[at.metadata]!, "decision_id") : "";
+    point.orderId = at.metadata >= 0 && metric === "checks" ? metadataValue(fields[at.metadata]!, "order_id") : "";
     return true;
   };
 }
@@ -150,6 +161,7 @@ export function jsonDecoder(file: string, wanted: ReadonlySet<string>): LineDeco
     point.status = data.tags?.status ?? "";
     point.check = data.tags?.check ?? "";
     point.decisionId = data.metadata?.decision_id ?? "";
+    point.orderId = parsed.metric === "checks" ? (data.metadata?.order_id ?? "") : "";
     return true;
   };
 }
@@ -189,5 +201,5 @@ export function wantedLines(format: "csv" | "json", wanted: ReadonlySet<string>)
 }
 
 export function emptyPoint(): K6Point {
-  return { metric: "", timeMs: 0, value: 0, scenario: "", status: "", check: "", decisionId: "" };
+  return { metric: "", timeMs: 0, value: 0, scenario: "", status: "", check: "", decisionId: "", orderId: "" };
 }

@@ -51,13 +51,26 @@ export class RunDigest {
   readonly scenarioIds = new DecisionIdSet();
   /** Decision ids answered with a 2xx in any scenario (warm-up included): the integrity join's input. */
   readonly answered = new DecisionIdSet();
+  /** Requests per k6 scenario in the file, whichever is judged: says what a file holds when the wrong one was asked for. */
+  readonly requestsByScenario = new Map<string, number>();
+  /** Every order id a governor answered with (any scenario): its decision and when k6 saw the answer. */
+  readonly orders = new Map<string, { decisionId: string; atMs: number }>();
   /** Live listeners (Gauntlet's :8000 metrics). */
   onLatency: ((ms: number) => void) | undefined;
   onFailure: (() => void) | undefined;
   onDropped: ((count: number) => void) | undefined;
 
-  /** @param scenario only samples tagged with this k6 scenario count (setup/teardown do not). */
-  constructor(readonly scenario: string) {}
+  /**
+   * @param scenario only samples tagged with this k6 scenario count (setup/teardown do not).
+   * @param originMs where window 0 starts (default: the first sample). Instances merged into one
+   *   digest share the earliest first sample of them all, so every sample lands in its own second.
+   */
+  constructor(
+    readonly scenario: string,
+    originMs = Number.NaN,
+  ) {
+    this.firstMs = originMs;
+  }
 
   add(point: K6Point): void {
     if (point.metric === "dropped_iterations") {
@@ -68,7 +81,11 @@ export class RunDigest {
       this.onDropped?.(point.value);
       return;
     }
-    if (point.metric === "http_req_duration" && point.decisionId && point.status.startsWith("2")) this.answered.add(point.decisionId);
+    if (point.metric === "http_req_duration") {
+      this.requestsByScenario.set(point.scenario, (this.requestsByScenario.get(point.scenario) ?? 0) + 1);
+      if (point.decisionId && point.status.startsWith("2")) this.answered.add(point.decisionId);
+    }
+    if (point.orderId) this.orders.set(point.orderId, { decisionId: point.decisionId, atMs: point.timeMs });
     if (point.scenario !== this.scenario) return;
     switch (point.metric) {
       case "http_req_duration": {

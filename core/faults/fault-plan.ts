@@ -2,7 +2,8 @@
 // real toxics (a `direction: both` toxic becomes two) with their names, and the ordered list of
 // changes. Pure: `toxics show`, `apply --dry-run` and the timeline driver all read this one plan.
 import type { ToxicSpec } from "./toxiproxy-api.ts";
-import { stepWindows, type FaultProfile, type FaultStep } from "./profile-schema.ts";
+import type { VenueFault } from "../../protocol/venue-faults.ts";
+import { stepTarget, stepWindows, type FaultProfile, type FaultStep } from "./profile-schema.ts";
 
 /**
  * Every toxic Gauntlet creates is named `gauntlet-<profile>-<step name or step<i>>[.<occurrence>]
@@ -24,8 +25,9 @@ export interface PlannedFault {
   step: number;
   /** 1-based. */
   occurrence: number;
+  /** The Toxiproxy proxy, or "venue" for a protocol fault. */
   proxy: string;
-  /** "cut" or the toxic type: the `fault` label of gauntlet_active_faults. */
+  /** "cut", the toxic type or the venue fault type: the `fault` label of gauntlet_active_faults. */
   fault: string;
   startS: number;
   endS: number;
@@ -33,6 +35,8 @@ export interface PlannedFault {
   toxics: ToxicSpec[];
   /** For a cut, the marker toxic added before the proxy is disabled. */
   marker?: ToxicSpec;
+  /** For a venue protocol fault: what the venue does, under the name `name` in its admin API. */
+  venue?: { name: string; fault: VenueFault };
 }
 
 export interface PlannedChange {
@@ -68,12 +72,13 @@ export function planFaults(profile: FaultProfile): PlannedFault[] {
         id: `step${i}.${k + 1}`,
         step: i,
         occurrence: k + 1,
-        proxy: step.proxy,
-        fault: step.cut ? "cut" : step.toxic!.type,
+        proxy: stepTarget(step),
+        fault: step.venue ? step.venue.type : step.cut ? "cut" : step.toxic!.type,
         startS,
         endS,
         toxics: toxicsOf(base, step),
       };
+      if (step.venue) planned.venue = { name: base, fault: step.venue };
       if (step.cut) {
         planned.marker = { name: `${base}${CUT_MARKER_SUFFIX}`, type: "latency", stream: "downstream", toxicity: 0, attributes: { latency: 0, jitter: 0 } };
       }
@@ -103,6 +108,10 @@ const UNITS: Record<string, string> = {
 /** One line a reader understands: `latency toxic: latency 250 ms, jitter 0 ms · downstream+upstream · toxicity 1`. */
 export function describeFault(fault: PlannedFault): string {
   if (fault.fault === "cut") return "cut: proxy disabled (connections closed and refused, both directions)";
+  if (fault.venue) {
+    const attributes = Object.entries(fault.venue.fault.attributes).map(([name, value]) => `${name} ${typeof value === "string" ? JSON.stringify(value) : value}`);
+    return `venue fault ${fault.venue.fault.type}${attributes.length ? `: ${attributes.join(", ")}` : ""}`;
+  }
   const first = fault.toxics[0]!;
   const unit = (name: string) => (first.type === "slicer" && name === "delay" ? "µs" : (UNITS[name] ?? (name === "delay" ? "ms" : "")));
   const attributes = Object.entries(first.attributes).map(([name, value]) => `${name} ${value}${unit(name) ? ` ${unit(name)}` : ""}`);

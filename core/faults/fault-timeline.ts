@@ -1,44 +1,29 @@
-// Plays a fault profile against Toxiproxy on the run's clock: each fault applied and removed at its
-// planned second, each change written to the event log with the moment it took effect, the live
-// gauge gauntlet_active_faults{proxy,fault} kept current. Whatever ends the play — the last step,
-// an error, an abort — every fault it applied is removed before play() returns, with the API's
-// timeouts and retries plus rounds of its own (removing toxics under load has hung:
+// Plays a fault profile against Toxiproxy and the venue on the run's clock: each fault applied and removed at its
+// planned second, each change written to the event log with the moment it took effect and to the
+// run's FaultLog (which keeps gauntlet_active_faults current). Whatever ends the play — the last
+// step, an error, an abort — every fault it applied is removed before play() returns, with the
+// API's timeouts and retries plus rounds of its own (removing toxics under load has hung:
 // Shopify/toxiproxy#412, #558).
 import { setTimeout as sleep } from "node:timers/promises";
 import { GauntletError } from "../errors.ts";
+import type { EventLog } from "../events/event-log.ts";
 import { log } from "../log.ts";
-import type { EventLog } from "../orchestrator/event-log.ts";
-import type { LiveMetrics } from "../orchestrator/live-metrics.ts";
-import { isGauntletToxic, planChanges, planFaults, type PlannedChange, type PlannedFault } from "./fault-plan.ts";
+import { describeFault, isGauntletToxic, planChanges, planFaults, type PlannedChange, type PlannedFault } from "./fault-plan.ts";
+import { FaultLog, type FaultRemoval } from "./fault-log.ts";
 import type { FaultProfile } from "./profile-schema.ts";
 import type { ToxiproxyApi } from "./toxiproxy-api.ts";
-
-export interface ActiveFault {
-  id: string;
-  proxy: string;
-  fault: string;
-  /** Toxiproxy toxic names (for a cut, its marker). */
-  toxics: string[];
-  /** Seconds from the profile start when it took effect, and when it is planned to end. */
-  sinceS: number;
-  untilS: number;
-}
-
-export interface FaultChange {
-  action: "apply" | "remove";
-  fault: PlannedFault;
-  atS: number;
-  reason: "scheduled" | "end" | "abort" | "error";
-}
+import type { VenueFaultApi } from "./venue-fault-api.ts";
 
 export interface FaultTimelineOptions {
   api: ToxiproxyApi;
+  /** The venue's fault API: needed only by a profile with venue protocol faults. */
+  venue?: VenueFaultApi;
   events: EventLog;
-  metrics?: LiveMetrics;
+  /** The run's record of faults (a fresh one when the timeline plays alone, e.g. `toxics apply`). */
+  faults?: FaultLog;
   /** Epoch ms of the profile's t = 0 on the run's clock (default: when play() starts). */
   startMs?: number;
   signal?: AbortSignal;
-  onChange?: (change: FaultChange, active: readonly ActiveFault[]) => void;
 }
 
 export type TimelineOutcome = "completed" | "aborted";
@@ -49,6 +34,8 @@ interface Touched {
   fault: PlannedFault;
   toxics: string[];
   disabled: boolean;
+  /** A venue protocol fault's name in the venue's fault API. */
+  venueFault?: string;
 }
 
 const CLEANUP_ROUNDS = 3;
@@ -63,17 +50,19 @@ export class FaultTimeline {
   readonly faults: readonly PlannedFault[];
   readonly changes: readonly PlannedChange[];
   private startMs = 0;
+  readonly log: FaultLog;
   private readonly touched = new Map<string, Touched>();
-  private readonly current = new Map<string, ActiveFault>();
   private played = false;
 
   constructor(readonly profile: FaultProfile, private readonly options: FaultTimelineOptions) {
     this.faults = planFaults(profile);
     this.changes = planChanges(this.faults);
+    this.log = options.faults ?? new FaultLog();
   }
 
-  active(): ActiveFault[] {
-    return [...this.current.values()];
+  /** The record id of a planned fault: unique in the run even when two profiles share step numbers. */
+  private recordId(fault: PlannedFault): string {
+    return `${this.profile.name}/${fault.id}`;
   }
 
   /** Resolves once every fault is removed: "completed", or "aborted" when the signal fired. */
@@ -120,8 +109,11 @@ export class FaultTimeline {
 
   /** Before touching anything: every proxy exists, is enabled and carries no Gauntlet leftovers. */
   private async preflight(): Promise<void> {
+    if (this.faults.some((fault) => fault.venue)) await this.preflightVenue();
+    const proxyFaults = this.faults.filter((fault) => !fault.venue);
+    if (proxyFaults.length === 0) return;
     const proxies = new Map((await this.options.api.listProxies()).map((proxy) => [proxy.name, proxy]));
-    for (const name of new Set(this.faults.map((fault) => fault.proxy))) {
+    for (const name of new Set(proxyFaults.map((fault) => fault.proxy))) {
       const proxy = proxies.get(name);
       if (!proxy) {
         throw new GauntletError("GAUNTLET_TOXIPROXY_API", `proxy "${name}" of profile ${this.profile.name} does not exist at ${this.options.api.url} (it has: ${[...proxies.keys()].join(", ") || "none"})`);
@@ -132,6 +124,22 @@ export class FaultTimeline {
           hint: `A drill starts from a healthy proxy: \`gauntlet toxics clear --toxiproxy ${this.options.api.url}\` removes what an earlier Gauntlet left.`,
         });
       }
+    }
+  }
+
+  /** Venue faults need the venue's fault API, and a venue carrying none of Gauntlet's faults. */
+  private async preflightVenue(): Promise<void> {
+    const venue = this.options.venue;
+    if (!venue) {
+      throw new GauntletError("GAUNTLET_CONFIG_INVALID", `fault profile ${this.profile.name} has venue protocol faults, but this run has no venue fault API`, {
+        hint: "Venue faults act in the venue Gauntlet provisions (gauntlet run/gameday); `gauntlet toxics apply` plays them with --venue <the venue's admin URL>.",
+      });
+    }
+    const applied = await venue.list();
+    if (applied.length > 0) {
+      throw new GauntletError("GAUNTLET_VENUE_FAULT_API", `the venue at ${venue.url} carries ${applied.join(", ")} before the profile starts`, {
+        hint: "A venue reset (every run starts with one) removes every venue fault.",
+      });
     }
   }
 
@@ -152,7 +160,10 @@ export class FaultTimeline {
     const touched: Touched = { fault, toxics: [], disabled: false };
     this.touched.set(fault.id, touched);
     const began = performance.now();
-    if (fault.marker) {
+    if (fault.venue) {
+      touched.venueFault = fault.venue.name;
+      await this.options.venue!.apply(fault.venue.name, fault.venue.fault);
+    } else if (fault.marker) {
       touched.toxics.push(fault.marker.name);
       await api.addToxic(fault.proxy, fault.marker);
       touched.disabled = true;
@@ -161,19 +172,32 @@ export class FaultTimeline {
       touched.toxics.push(...fault.toxics.map((toxic) => toxic.name));
       await Promise.all(fault.toxics.map((toxic) => api.addToxic(fault.proxy, toxic)));
     }
+    const at = Date.now();
     const atS = this.nowS();
     const tookMs = Math.round(performance.now() - began);
     for (const fields of this.describe(fault, "apply")) events.emit("fault.apply", { ...fields, plannedS: fault.startS, atS, tookMs });
-    this.current.set(fault.id, { id: fault.id, proxy: fault.proxy, fault: fault.fault, toxics: touched.toxics, sinceS: atS, untilS: fault.endS });
-    this.options.metrics?.activeFaults.inc({ proxy: fault.proxy, fault: fault.fault });
-    this.notify({ action: "apply", fault, atS, reason: "scheduled" });
+    this.log.applied({
+      id: this.recordId(fault),
+      profile: this.profile.name,
+      proxy: fault.proxy,
+      fault: fault.fault,
+      description: describeFault(fault),
+      toxics: fault.venue ? [fault.venue.name] : [...touched.toxics],
+      plannedStartMs: this.startMs + fault.startS * 1000,
+      plannedEndMs: this.startMs + fault.endS * 1000,
+      appliedAt: at,
+    });
   }
 
-  private async remove(fault: PlannedFault, reason: FaultChange["reason"]): Promise<void> {
+  private async remove(fault: PlannedFault, reason: FaultRemoval): Promise<void> {
     const touched = this.touched.get(fault.id);
     if (!touched) return;
     const { api, events } = this.options;
     const began = performance.now();
+    if (touched.venueFault) {
+      await this.options.venue!.remove(touched.venueFault);
+      touched.venueFault = undefined;
+    }
     // Re-enable first, then remove the marker: the marker outlives the cut (see fault-plan.ts).
     if (touched.disabled) {
       await api.setEnabled(fault.proxy, true);
@@ -181,15 +205,15 @@ export class FaultTimeline {
     }
     await Promise.all(touched.toxics.map((name) => api.removeToxic(fault.proxy, name)));
     this.touched.delete(fault.id);
+    const at = Date.now();
     const atS = this.nowS();
     const tookMs = Math.round(performance.now() - began);
     for (const fields of this.describe(fault, "remove")) events.emit("fault.remove", { ...fields, plannedS: fault.endS, atS, tookMs, reason });
-    if (this.current.delete(fault.id)) this.options.metrics?.activeFaults.dec({ proxy: fault.proxy, fault: fault.fault });
-    this.notify({ action: "remove", fault, atS, reason });
+    this.log.removed(this.recordId(fault), at, reason);
   }
 
   /** Remove whatever is still applied, in rounds; returns what could not be removed. */
-  private async removeEverything(reason: FaultChange["reason"]): Promise<string[]> {
+  private async removeEverything(reason: FaultRemoval): Promise<string[]> {
     for (let round = 1; round <= CLEANUP_ROUNDS && this.touched.size > 0; round++) {
       if (round > 1) await sleep(1000 * (round - 1));
       const results = await Promise.allSettled([...this.touched.values()].map((touched) => this.remove(touched.fault, reason)));
@@ -198,6 +222,7 @@ export class FaultTimeline {
       }
     }
     const left = [...this.touched.values()].flatMap((touched) => [
+      ...(touched.venueFault ? [`venue fault ${touched.venueFault}`] : []),
       ...(touched.disabled ? [`the cut of ${touched.fault.proxy}`] : []),
       ...touched.toxics.map((name) => `${touched.fault.proxy}/${name}`),
     ]);
@@ -206,18 +231,10 @@ export class FaultTimeline {
   }
 
   /** One event body per real Toxiproxy change: a `direction: both` toxic is two. */
-  private describe(fault: PlannedFault, action: FaultChange["action"]): Array<Record<string, unknown>> {
+  private describe(fault: PlannedFault, action: "apply" | "remove"): Array<Record<string, unknown>> {
     const base = { profile: this.profile.name, id: fault.id, step: fault.step, proxy: fault.proxy, fault: fault.fault };
+    if (fault.venue) return [{ ...base, type: "venue", name: fault.venue.name, attributes: fault.venue.fault.attributes }];
     if (fault.marker) return [{ ...base, type: "cut", enabled: action === "remove", marker: fault.marker.name }];
     return fault.toxics.map((toxic) => ({ ...base, toxic: toxic.name, type: toxic.type, stream: toxic.stream, toxicity: toxic.toxicity, attributes: toxic.attributes }));
-  }
-
-  private notify(change: FaultChange): void {
-    try {
-      this.options.onChange?.(change, this.active());
-    } catch (error) {
-      // A listener (a progress line, a dashboard) must never decide whether a fault is removed.
-      log.warn(`fault timeline listener: ${(error as Error).message}`);
-    }
   }
 }

@@ -9,6 +9,8 @@
 //   - `cut: true` instead of a toxic = the proxy disabled (`enabled: false`): every connection
 //     closed and new ones refused, both directions — a hard outage.
 import { z } from "zod";
+import { unknownTypeError } from "../../protocol/type-registry-error.ts";
+import { MARKET_DATA_FAULTS, VENUE_FAULT_TARGET, VenueFaultSchema } from "../../protocol/venue-faults.ts";
 
 /** The proxies of the bundled sandbox. A target with other proxies passes its own list. */
 export const FAULT_PROXIES = ["broker", "market_data", "redis", "postgres"] as const;
@@ -59,14 +61,7 @@ export const TOXIC_VARIANTS = [
 
 export const TOXIC_TYPES = TOXIC_VARIANTS.map((variant) => variant.shape.type.value);
 
-export const ToxicSchema = z.discriminatedUnion("type", TOXIC_VARIANTS, {
-  error: (iss) => {
-    if (iss.code !== "invalid_union") return undefined;
-    const type = (iss.input as { type?: unknown } | undefined)?.type;
-    const known = TOXIC_TYPES.join(", ");
-    return type === undefined ? `a toxic needs a type: one of ${known}` : `unknown toxic type ${JSON.stringify(type)} — known: ${known}`;
-  },
-});
+export const ToxicSchema = z.discriminatedUnion("type", TOXIC_VARIANTS, { error: unknownTypeError("a toxic", "unknown toxic type", TOXIC_TYPES) });
 
 const seconds = (what: string) =>
   z.number({ error: (iss) => (iss.input === undefined ? `${what} is required (seconds)` : `${what} must be a number of seconds (got ${JSON.stringify(iss.input)})`) });
@@ -74,7 +69,10 @@ const seconds = (what: string) =>
 function stepSchema(proxies: readonly [string, ...string[]]) {
   return z
     .strictObject({
-      proxy: z.enum(proxies, { error: (iss) => `unknown proxy ${JSON.stringify(iss.input)} — known: ${proxies.join(", ")}` }),
+      proxy: z
+        .enum(proxies, { error: (iss) => `unknown proxy ${JSON.stringify(iss.input)} — known: ${proxies.join(", ")}` })
+        .optional()
+        .describe("The Toxiproxy proxy a toxic or cut acts on (a venue fault names none: it acts in the venue)."),
       at: seconds("at").min(0, { error: (iss) => `at must be ≥ 0 seconds from the profile start (got ${String(iss.input)})` }).describe("Seconds from the profile start."),
       duration: seconds("duration").positive({ error: (iss) => `duration must be > 0 seconds (got ${String(iss.input)})` }).describe("Seconds the fault stays on."),
       repeat: z
@@ -85,10 +83,18 @@ function stepSchema(proxies: readonly [string, ...string[]]) {
         .optional(),
       toxic: ToxicSchema.optional(),
       cut: z.literal(true, { error: "cut can only be true (leave it out for a toxic step)" }).optional().describe("Disable the proxy: a hard outage, both directions."),
+      venue: VenueFaultSchema.optional().describe("A protocol fault the venue itself commits (protocol/venue-faults.ts): well-formed messages that say the wrong thing."),
     })
     .superRefine((step, ctx) => {
-      if ((step.toxic === undefined) === (step.cut === undefined)) {
-        ctx.addIssue({ code: "custom", path: [], message: step.cut ? "give either toxic or cut: true, not both" : "a step needs a toxic or cut: true" });
+      const kinds = [step.toxic && "toxic", step.cut && "cut: true", step.venue && "venue"].filter(Boolean);
+      if (kinds.length !== 1) {
+        ctx.addIssue({ code: "custom", path: [], message: kinds.length === 0 ? "a step needs a toxic, cut: true or a venue fault" : `give one of toxic, cut: true or venue, not ${kinds.join(" and ")}` });
+      }
+      if (step.venue && step.proxy !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["proxy"], message: "a venue fault acts in the venue, not on a proxy: leave out proxy" });
+      }
+      if (!step.venue && step.proxy === undefined) {
+        ctx.addIssue({ code: "custom", path: ["proxy"], message: `a ${step.cut ? "cut" : "toxic"} needs a proxy — known: ${proxies.join(", ")}` });
       }
       if (step.toxic?.direction === "both" && step.toxic.stream !== undefined) {
         ctx.addIssue({ code: "custom", path: ["toxic", "direction"], message: "direction: both already covers both streams; leave out stream" });
@@ -101,6 +107,20 @@ export function stepWindows(step: { at: number; duration: number; repeat?: { tim
   const times = step.repeat?.times ?? 1;
   const every = step.repeat?.every ?? 0;
   return Array.from({ length: times }, (_, k) => [step.at + k * every, step.at + k * every + step.duration] as [number, number]);
+}
+
+/** What a step acts on: its proxy, or the venue for a protocol fault. */
+export function stepTarget(step: { proxy?: string | undefined; venue?: unknown }): string {
+  return step.venue ? VENUE_FAULT_TARGET : step.proxy!;
+}
+
+/**
+ * Where two faults at once would make a drill's result depend on their order: one proxy, or one of
+ * the venue's two connections (a market-data fault and an order-entry fault may overlap).
+ */
+function stepChannel(step: { proxy?: string | undefined; venue?: { type: string } | undefined }): string {
+  if (!step.venue) return `proxy ${step.proxy}`;
+  return (MARKET_DATA_FAULTS as readonly string[]).includes(step.venue.type) ? "the venue's market data" : "the venue's order entry";
 }
 
 const span = ([start, end]: [number, number]) => `[${start} s, ${end} s)`;
@@ -126,12 +146,12 @@ export function profileSchema(proxies: readonly [string, ...string[]] = FAULT_PR
           }
         }
         for (let i = 0; i < j; i++) {
-          if (profile.steps[i]!.proxy !== step.proxy) continue;
+          if (stepChannel(profile.steps[i]!) !== stepChannel(step)) continue;
           const other = windows[i]!;
           const clash = other.flatMap((a, k) => own.filter((b) => a[0] < b[1] && b[0] < a[1]).map((b) => [a, b, k] as const))[0];
           if (clash) {
             const which = other.length > 1 ? ` (occurrence ${clash[2] + 1} of ${other.length})` : "";
-            ctx.addIssue({ code: "custom", path: ["steps", j, "at"], message: `overlaps steps[${i}]${which} on proxy ${step.proxy}: ${span(clash[0])} and ${span(clash[1])} — one fault per proxy at a time` });
+            ctx.addIssue({ code: "custom", path: ["steps", j, "at"], message: `overlaps steps[${i}]${which} on ${stepChannel(step)}: ${span(clash[0])} and ${span(clash[1])} — one fault per ${step.venue ? "venue connection" : "proxy"} at a time` });
           }
         }
       });
@@ -141,4 +161,3 @@ export function profileSchema(proxies: readonly [string, ...string[]] = FAULT_PR
 export const FaultProfileSchema = profileSchema();
 export type FaultProfile = z.output<typeof FaultProfileSchema>;
 export type FaultStep = FaultProfile["steps"][number];
-export type Toxic = z.output<typeof ToxicSchema>;

@@ -3,8 +3,8 @@
 // API calls at 25 s and has hung removing toxics under load (Shopify/toxiproxy#412, #558). So
 // every call here has a timeout, keeps the server's message and retries idempotent calls.
 import { Toxiproxy, type Proxy, type ICreateToxicBody } from "toxiproxy-node-client";
-import { GauntletError } from "../errors.ts";
-import { sleep } from "../services/child-process.ts";
+import { describeFetchError, GauntletError } from "../errors.ts";
+import { sleep } from "../process/child-process.ts";
 
 export interface ProxySpec {
   name: string;
@@ -43,7 +43,7 @@ function hardenFetch(client: Toxiproxy): void {
     try {
       response = await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     } catch (error) {
-      throw new GauntletError("GAUNTLET_TOXIPROXY_API", `${init.method ?? "GET"} ${url}: ${(error as Error).message}`);
+      throw new GauntletError("GAUNTLET_TOXIPROXY_API", `${init.method ?? "GET"} ${url}: ${describeFetchError(url, error)}`);
     }
     if (!response.ok) {
       const body = (await response.text().catch(() => "")).trim();

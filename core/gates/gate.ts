@@ -1,9 +1,10 @@
 // A gate: one measured value, one threshold, one verdict. Gates are computed only from what a
 // run measured; a gate without enough evidence says "no-data" (the run cannot be judged) rather
-// than passing.
+// than passing, and a gate whose capability the target does not declare says "not-applicable"
+// (shown as not covered, never counted as a pass).
 
 export type Severity = "CRITICAL" | "HIGH" | "MEDIUM";
-export type GateStatus = "pass" | "fail" | "no-data";
+export type GateStatus = "pass" | "fail" | "no-data" | "not-applicable";
 export type Comparator = "<=" | "<" | ">=" | ">" | "==";
 
 /** The Go/No-Go categories of REQUIREMENTS.md: safety and latency block paper trading. */
@@ -46,6 +47,11 @@ function holds(measured: number, comparator: Comparator, threshold: number): boo
   }
 }
 
+/** A gate's fixed part, in the order a gate table reads: id, title, category, severity, unit, comparator, threshold. */
+export function gateSpec(id: string, title: string, category: GateCategory, severity: Severity, unit: string, comparator: Comparator, threshold: number): GateSpec {
+  return { id, title, category, severity, unit, comparator, threshold };
+}
+
 /** Judge one measurement; `undefined`/NaN measured means no evidence. */
 export function judge(spec: GateSpec, measured: number | undefined, detail: string): GateResult {
   if (measured === undefined || Number.isNaN(measured)) {
@@ -58,6 +64,11 @@ export function judge(spec: GateSpec, measured: number | undefined, detail: stri
 
 export function noData(spec: GateSpec, detail: string): GateResult {
   return { ...spec, status: "no-data", measured: null, detail };
+}
+
+/** The target does not offer what this gate measures: not covered, and said so — never a pass. */
+export function notApplicable(spec: GateSpec, why: string): GateResult {
+  return { ...spec, status: "not-applicable", measured: null, detail: `not applicable: ${why}` };
 }
 
 export function formatThreshold(gate: Pick<GateResult, "comparator" | "threshold" | "unit">): string {

@@ -3,10 +3,10 @@
 import type { RunDigest } from "../analysis/run-digest.ts";
 import { formatNumber } from "../gates/gate.ts";
 import { log } from "../log.ts";
-import type { SamplerRequest } from "../plugins/contracts.ts";
+import type { SamplerName } from "../samplers/target-samplers.ts";
 import type { PollingSampler } from "../samplers/polling-sampler.ts";
-import type { EventLog } from "./event-log.ts";
-import type { LiveMetrics } from "./live-metrics.ts";
+import type { EventLog } from "../events/event-log.ts";
+import type { LiveMetrics } from "../events/live-metrics.ts";
 
 export const ALERT_P99_MS = 20;
 
@@ -17,8 +17,9 @@ export class DriveProgress {
 
   constructor(
     private readonly digest: () => RunDigest,
-    private readonly samplers: Map<SamplerRequest["name"], PollingSampler>,
-    private readonly plannedSeconds: number,
+    private readonly samplers: Map<SamplerName, PollingSampler>,
+    /** Undefined when the scenario has no fixed duration (a burst). */
+    private readonly plannedSeconds: number | undefined,
     private readonly live: LiveMetrics,
     private readonly events: EventLog,
     private readonly status: () => string = () => "",
@@ -29,7 +30,7 @@ export class DriveProgress {
     this.timer = setInterval(() => this.tick(), 1000);
   }
 
-  private last(name: SamplerRequest["name"]): number | undefined {
+  private last(name: SamplerName): number | undefined {
     const series = this.samplers.get(name)?.series;
     return series && series.v.length ? series.v[series.v.length - 1] : undefined;
   }
@@ -50,7 +51,7 @@ export class DriveProgress {
     const elapsed = Math.round((Date.now() - this.started) / 1000);
     if ((elapsed * 1000) % this.everyMs !== 0) return;
     const parts = [
-      `[${String(elapsed).padStart(4)}s/${this.plannedSeconds}s]`,
+      `[${String(elapsed).padStart(4)}s${this.plannedSeconds === undefined ? "" : `/${this.plannedSeconds}s`}]`,
       `decisions ${formatNumber(digest.requests)}`,
       `p99(10s) ${Number.isNaN(p99) ? "—" : `${formatNumber(p99)} ms`}`,
       `errors ${formatNumber(digest.failed)}`,

@@ -1,11 +1,13 @@
 // Runs k6 as a child process on a bundled script, with the plan in a file, samples to CSV (µs
 // timestamps) and k6's own summary exported for cross-checks. Only exit codes 0 and 99
 // (thresholds crossed) leave a run judgeable; anything else is k6 failing, not the target.
-import { writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GauntletError } from "../errors.ts";
 import { k6ScriptPath } from "../paths.ts";
-import { startProcess, type ManagedProcess } from "../services/child-process.ts";
+import { startProcess, waitUntilReady, type ManagedProcess } from "../process/child-process.ts";
+import { freePort } from "../process/ports.ts";
+import { executionSegments, segmentArgs } from "../distributed/execution-segments.ts";
 
 export const K6_JUDGEABLE_EXIT_CODES = new Set([0, 99]);
 
@@ -29,7 +31,7 @@ export interface K6Run {
   logPath: string;
 }
 
-export function startK6(options: { k6: string; script: string; runDir: string; plan: unknown; extraArgs?: string[] }): K6Run {
+export function startK6(options: { k6: string; script: string; scriptsDir?: string; runDir: string; plan: unknown; extraArgs?: string[] }): K6Run {
   const planPath = join(options.runDir, "plan.json");
   writeFileSync(planPath, JSON.stringify(options.plan, null, 2));
   const outputPath = join(options.runDir, "k6-output.csv");
@@ -46,7 +48,7 @@ export function startK6(options: { k6: string; script: string; runDir: string; p
       "--summary-export", summaryPath,
       "-e", `GAUNTLET_PLAN=${planPath}`,
       ...(options.extraArgs ?? []),
-      k6ScriptPath(options.script),
+      k6ScriptPath(options.script, options.scriptsDir),
     ],
     logFile: logPath,
     env: {
@@ -67,5 +69,68 @@ export function startK6(options: { k6: string; script: string; runDir: string; p
 
 export function k6ExitError(code: number | string, logPath: string): GauntletError {
   const meaning = typeof code === "number" ? K6_EXIT_MEANINGS[code] ?? "unexpected" : `killed by ${code}`;
-  return new GauntletError("GAUNTLET_K6_FAILED", `k6 exited with ${code} (${meaning}); see ${logPath}`);
+  const said = lastK6Error(logPath);
+  return new GauntletError("GAUNTLET_K6_FAILED", `k6 exited with ${code} (${meaning})${said ? `: ${said}` : ""}; see ${logPath}`);
+}
+
+/** The last `level=error` message of a k6 log, unquoted: what k6 itself said went wrong. */
+function lastK6Error(logPath: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(logPath, "utf8");
+  } catch {
+    return undefined;
+  }
+  const lines = text.split("\n").filter((line) => line.includes("level=error"));
+  const message = /msg="((?:[^"\\]|\\.)*)"/.exec(lines.at(-1) ?? "")?.[1];
+  return message?.replace(/\\n\\t/g, " ").replace(/\\n/g, " ").replace(/\\"/g, '"').trim();
+}
+
+/**
+ * One load on N k6 processes (--instances N): instance i runs its execution segment of the same
+ * plan, each in its own folder. They start paused, each with its REST API on a private port, and
+ * are resumed together once all are up (as k6-operator's starter does), so the segments begin
+ * within milliseconds of each other. With N = 1 it is a plain startK6.
+ */
+export interface K6Fleet {
+  runs: K6Run[];
+  /** Every instance's exit, once all have exited. */
+  exited: Promise<Array<number | string>>;
+  stop(graceMs?: number): Promise<void>;
+}
+
+export async function startK6Fleet(options: Parameters<typeof startK6>[0], instances: number): Promise<K6Fleet> {
+  const fleet = (runs: K6Run[]): K6Fleet => ({
+    runs,
+    exited: Promise.all(runs.map((run) => run.process.exited)),
+    stop: async (graceMs = 5000) => void (await Promise.all(runs.map((run) => run.process.stop(graceMs)))),
+  });
+  if (instances === 1) return fleet([startK6(options)]);
+  const runs: K6Run[] = [];
+  const apis: string[] = [];
+  try {
+    for (const segment of executionSegments(instances)) {
+      const runDir = join(options.runDir, "instances", String(segment.instance));
+      mkdirSync(runDir, { recursive: true });
+      const port = await freePort();
+      runs.push(startK6({ ...options, runDir, extraArgs: [...(options.extraArgs ?? []), ...segmentArgs(segment), "--paused", "--address", `127.0.0.1:${port}`] }));
+      apis.push(`http://127.0.0.1:${port}/v1/status`);
+    }
+    for (const [i, api] of apis.entries()) await waitUntilReady(runs[i]!.process, () => fetch(api).then((r) => r.ok), 30_000);
+    const resume = JSON.stringify({ data: { type: "status", id: "default", attributes: { paused: false } } });
+    const answers = await Promise.all(apis.map((api) => fetch(api, { method: "PATCH", headers: { "content-type": "application/json" }, body: resume })));
+    const refused = answers.findIndex((answer) => !answer.ok);
+    if (refused >= 0) throw new GauntletError("GAUNTLET_K6_FAILED", `k6 instance ${refused + 1} refused to resume (${answers[refused]!.status}); see ${runs[refused]!.logPath}`);
+  } catch (error) {
+    await Promise.all(runs.map((run) => run.process.stop(2000)));
+    throw error;
+  }
+  return fleet(runs);
+}
+
+/** The fleet's exit as one code: a judgeable one (0, 99) only when every instance's is. */
+export function fleetExitCode(codes: ReadonlyArray<number | string>): number | string {
+  const bad = codes.find((code) => typeof code !== "number" || !K6_JUDGEABLE_EXIT_CODES.has(code));
+  if (bad !== undefined) return bad;
+  return codes.includes(99) ? 99 : 0;
 }

@@ -3,12 +3,13 @@
 // first that fails, with the fix.
 import { existsSync, statfsSync } from "node:fs";
 import { freemem } from "node:os";
+import { REQUIRED_SAMPLE_FILES } from "../../data/bundled-samples.ts";
 import { GauntletError } from "../errors.ts";
 import { k6ScriptPath, repoPath, runsDir } from "../paths.ts";
-import { runCommand } from "../services/child-process.ts";
-import { isPortFree } from "../services/ports.ts";
-import { findTool } from "../setup/tools.ts";
-import { findChromium, findPostgresBin, findRedisServer } from "../setup/system-packages.ts";
+import { runCommand } from "../process/child-process.ts";
+import { isPortFree } from "../process/ports.ts";
+import { findTool } from "../tools/tools.ts";
+import { findChromium, findPostgresBin, findRedisServer } from "../tools/system-packages.ts";
 
 export interface Check {
   name: string;
@@ -23,10 +24,7 @@ const MIN_FREE_MEMORY = 1 << 30;
 const MIN_FREE_DISK = 2 * (1 << 30);
 const MIN_OPEN_FILES = 4096;
 
-export const SAMPLE_FILES = [
-  "data/samples/lobster/AAPL_2012-06-21_34200000_57600000_message_10.csv",
-  "data/samples/lobster/AAPL_2012-06-21_34200000_57600000_orderbook_10.csv",
-];
+const SAMPLE_FILES = REQUIRED_SAMPLE_FILES;
 
 async function toolCheck(name: "k6" | "toxiproxy"): Promise<Check> {
   const found = await findTool(name).catch((error: unknown) => error as Error);
@@ -36,7 +34,7 @@ async function toolCheck(name: "k6" | "toxiproxy"): Promise<Check> {
   return { name: label, ok: true, detail: `v${found.version} (${found.origin}: ${found.path})` };
 }
 
-export async function preflightChecks(options: { metricsPort?: number; scripts?: string[] } = {}): Promise<Check[]> {
+export async function preflightChecks(options: { metricsPort?: number; scripts?: string[]; scriptsDir?: string } = {}): Promise<Check[]> {
   const checks: Check[] = [];
   const major = Number(process.versions.node.split(".")[0]);
   checks.push({ name: "node", ok: major >= 20, detail: `v${process.versions.node}`, fix: "Install Node.js 20 or newer." });
@@ -54,7 +52,7 @@ export async function preflightChecks(options: { metricsPort?: number; scripts?:
   checks.push({ name: "chromium (report checks)", ok: Boolean(chromium), detail: chromium ?? "not found", fix: "Run `gauntlet setup --with-browser`.", optional: true });
 
   for (const script of options.scripts ?? ["flood"]) {
-    const path = k6ScriptPath(script);
+    const path = k6ScriptPath(script, options.scriptsDir);
     checks.push({ name: `k6 script ${script}`, ok: existsSync(path), detail: existsSync(path) ? path : "not built", fix: "Run `npm run build` (or `gauntlet setup`)." });
   }
   const missing = SAMPLE_FILES.filter((file) => !existsSync(repoPath(file)));

@@ -1,15 +1,24 @@
-// Turning a finished run into results.json and the reports next to it.
+// Turning a finished run into results.json, and handing it to the report writers the caller
+// chose (as k6 treats its outputs: core knows the interface, not the writers).
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { recordHistory, runEntry } from "../history/history-file.ts";
 import type { AnalyzedFile } from "../analysis/k6-output-stream.ts";
 import type { GateResult } from "../gates/gate.ts";
 import type { GoNoGo, RunVerdict } from "../gates/verdict.ts";
 import type { Evidence } from "../plugins/contracts.ts";
 import type { Series } from "../samplers/series.ts";
-import { ResultsSchema, type Results, type ResultsSeries } from "../results/results-schema.ts";
-import { writeHtmlReport } from "../../reports/html-report.ts";
-import { junitReport } from "../../reports/junit-report.ts";
-import { markdownSummary } from "../../reports/markdown-summary.ts";
+import type { FaultRecord } from "../faults/fault-log.ts";
+import type { K6Plan } from "../plugins/contracts.ts";
+import { build } from "../provenance.ts";
+import { RESULTS_SCHEMA_VERSION, ResultsSchema, type BaselineComparison, type Results, type ResultsSeries } from "../results/results-schema.ts";
+
+/** Writes one file of a finished run's folder from its results (report.html, junit.xml, …). */
+export interface Reporter {
+  /** The file it writes in the run folder, for the message that lists them. */
+  file: string;
+  write(dir: string, results: Results): void;
+}
 
 const MAX_POINTS = 600;
 
@@ -32,8 +41,11 @@ export function buildResults(input: {
   scenario: string;
   profile: string;
   target: { name: string; baseUrl: string };
-  faults: string[];
+  seededFaults: string[];
+  faultTimeline: readonly FaultRecord[];
   startedAt: string;
+  /** Ctrl-C (or SIGTERM) ended it: the gates judged what was measured; the verdict cannot be a pass. */
+  interrupted?: boolean;
   verdict: RunVerdict;
   goNoGo: GoNoGo;
   exitCode: 0 | 1 | 2;
@@ -46,18 +58,25 @@ export function buildResults(input: {
   scenarioSeries?: Series[];
   notes?: string[];
   tools: Record<string, string>;
-  plan: Record<string, unknown> | undefined;
+  plan: K6Plan | undefined;
   extra?: Record<string, unknown>;
+  /** The latency against a baseline run (`--baseline`). */
+  baseline?: BaselineComparison;
 }): Results {
   const digest = input.analyzed?.digest;
   const latency = digest?.latency.summary();
   const results: Results = {
-    schemaVersion: 1,
+    schemaVersion: RESULTS_SCHEMA_VERSION,
     runId: input.runId,
+    gauntlet: build(),
     scenario: input.scenario,
     profile: input.profile,
     target: input.target,
-    faults: input.faults,
+    seededFaults: input.seededFaults,
+    faultTimeline: input.faultTimeline.map((record) => ({ ...record, toxics: [...record.toxics] })),
+    driveStartedAt: input.evidence?.driveStartMs,
+    measuredStartedAt: digest && Number.isFinite(digest.firstMs) ? digest.firstMs : undefined,
+    interrupted: input.interrupted ?? false,
     startedAt: input.startedAt,
     endedAt: new Date().toISOString(),
     verdict: input.verdict,
@@ -81,6 +100,7 @@ export function buildResults(input: {
             outputBytes: input.analyzed.stats.bytes,
           }
         : undefined,
+    baseline: input.baseline,
     windows: (digest?.windowSummaries() ?? []).map((w) => ({ ...w, p50Ms: finite(w.p50Ms), p95Ms: finite(w.p95Ms), p99Ms: finite(w.p99Ms) })),
     series: input.evidence
       ? [...Object.values(input.evidence.series), ...(input.scenarioSeries ?? [])]
@@ -88,15 +108,15 @@ export function buildResults(input: {
           .map((series) => downsample(series, input.evidence!.driveStartMs))
       : [],
     tools: input.tools,
-    plan: input.plan,
+    plan: input.plan as Record<string, unknown> | undefined,
     extra: input.extra ?? {},
   };
   return ResultsSchema.parse(results);
 }
 
-export function writeReports(dir: string, results: Results): void {
+/** results.json, its line in the runs history, then every reporter's file. */
+export function writeResults(dir: string, results: Results, reporters: readonly Reporter[]): void {
   writeFileSync(join(dir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(dir, "junit.xml"), junitReport(results));
-  writeFileSync(join(dir, "summary.md"), markdownSummary(results));
-  writeHtmlReport(join(dir, "report.html"), results);
+  recordHistory(runEntry(results, dir));
+  for (const reporter of reporters) reporter.write(dir, results);
 }

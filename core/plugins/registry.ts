@@ -3,10 +3,10 @@
 // schema (the zod message, the plugin and the path of the field).
 import { z } from "zod";
 import { GauntletError } from "../errors.ts";
-import type { CheckDefinition, ScenarioDefinition, TargetDefinition } from "./contracts.ts";
+import type { CheckDefinition, K6Plan, ScenarioDefinition, TargetDefinition } from "./contracts.ts";
 
 export interface PluginContext {
-  registerScenario<C>(scenario: ScenarioDefinition<C>): void;
+  registerScenario<C, P extends K6Plan = K6Plan, D = unknown>(scenario: ScenarioDefinition<C, P, D>): void;
   registerTarget(target: TargetDefinition): void;
   /** A check runs after every scenario, in registration order. */
   registerCheck(check: CheckDefinition): void;
@@ -65,7 +65,7 @@ export class Registry {
             if (this.scenarios.has(scenario.name)) {
               throw new GauntletError("GAUNTLET_PLUGIN_INVALID", `scenario "${scenario.name}" is registered twice (plugin "${plugin.name}")`);
             }
-            this.scenarios.set(scenario.name, { scenario: scenario as ScenarioDefinition<unknown>, config });
+            this.scenarios.set(scenario.name, { scenario: scenario as unknown as ScenarioDefinition<unknown>, config });
           },
           registerTarget: (target) => {
             if (this.targets.has(target.name)) {

@@ -3,19 +3,28 @@
 // cannot be judged — it never passes by default.
 import { Redis } from "ioredis";
 import { LatencyHistogram } from "../analysis/latency-histogram.ts";
-import type { SamplerRequest, TargetHandle } from "../plugins/contracts.ts";
+import type { TargetHandle } from "../target/target-handle.ts";
 import { PollingSampler } from "./polling-sampler.ts";
 import { metricValue, scrape } from "./prometheus-scrape.ts";
 import { emptySeries, type Series } from "./series.ts";
 import { Worker } from "node:worker_threads";
 
+/** A sampler the scenario wants running during the drive phase. */
+export type SamplerName = "target-rss" | "redis-backlog" | "pipeline-lag" | "pause-flag";
+
+export interface SamplerRequest {
+  name: SamplerName;
+  intervalMs: number;
+}
+
 export interface RunningSamplers {
-  samplers: Map<SamplerRequest["name"], PollingSampler>;
+  samplers: Map<SamplerName, PollingSampler>;
   /** Every sampled series by name, the pipeline probe's included. */
-  series(): Partial<Record<SamplerRequest["name"], Series>>;
+  series(): Partial<Record<SamplerName, Series>>;
   onPipelineSample(listener: (lagMs: number) => void): void;
   pipelineLag: LatencyHistogram;
-  redis: Redis | undefined;
+  /** The metrics pipeline's Redis, when its backlog is sampled (drained after the load). */
+  backlogRedis: Redis | undefined;
   stop(): Promise<void>;
 }
 
@@ -53,41 +62,55 @@ function startPipelineProbe(
   };
 }
 
+/** The pause flag over HTTP, for a target without a Redis mirror: `paused` of GET /v1/health. */
+async function healthPaused(baseUrl: string): Promise<number | undefined> {
+  const response = await fetch(`${baseUrl}/v1/health`, { signal: AbortSignal.timeout(500) });
+  const health = (await response.json()) as { paused?: unknown };
+  return typeof health.paused === "boolean" ? Number(health.paused) : undefined;
+}
+
+function redisClient(url: string): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 1000, enableOfflineQueue: false });
+  redis.on("error", () => undefined);
+  return redis;
+}
+
 export function startSamplers(target: TargetHandle, requests: readonly SamplerRequest[]): RunningSamplers {
-  const samplers = new Map<SamplerRequest["name"], PollingSampler>();
+  const samplers = new Map<SamplerName, PollingSampler>();
   const probes: Array<{ series: Series; stop(): Promise<void> }> = [];
   const onPipelineSample: Array<(value: number) => void> = [];
   const pipelineLag = new LatencyHistogram();
-  const needsRedis = requests.some((r) => r.name === "redis-backlog" || r.name === "pause-flag");
-  const redis = needsRedis && target.redisUrl
-    ? new Redis(target.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 1000, enableOfflineQueue: false })
-    : undefined;
-  redis?.on("error", () => undefined);
+  const { processMetrics, redisMirror, metricsPipeline } = target.capabilities;
+  const wants = (name: SamplerName) => requests.some((request) => request.name === name);
+  const backlogRedis = metricsPipeline?.backlog && wants("redis-backlog") ? redisClient(metricsPipeline.backlog.redisUrl) : undefined;
+  const mirrorRedis = redisMirror?.pausedKey && wants("pause-flag") ? redisClient(redisMirror.url) : undefined;
 
   for (const request of requests) {
     let sampler: PollingSampler | undefined;
     switch (request.name) {
       case "target-rss":
-        if (target.metricsUrl && target.rssMetric) {
-          const { metricsUrl, rssMetric } = target;
-          sampler = new PollingSampler("target-rss", "bytes", request.intervalMs, async () => metricValue(await scrape(metricsUrl), rssMetric));
+        if (processMetrics) {
+          sampler = new PollingSampler("target-rss", "bytes", request.intervalMs, async () => metricValue(await scrape(processMetrics.url), processMetrics.rssMetric));
         }
         break;
       case "redis-backlog":
-        if (redis && target.keys?.events) {
-          const key = target.keys.events;
-          sampler = new PollingSampler("redis-backlog", "events", request.intervalMs, () => redis.llen(key));
+        if (backlogRedis && metricsPipeline?.backlog) {
+          const key = metricsPipeline.backlog.key;
+          sampler = new PollingSampler("redis-backlog", "events", request.intervalMs, () => backlogRedis.llen(key));
         }
         break;
       case "pause-flag":
-        if (redis && target.keys?.paused) {
-          const key = target.keys.paused;
-          sampler = new PollingSampler("pause-flag", "flag", request.intervalMs, () => redis.exists(key));
+        // Where the flag lives: the Redis mirror's pause key when declared, else the minimum contract's /v1/health.
+        if (mirrorRedis && redisMirror?.pausedKey) {
+          const key = redisMirror.pausedKey;
+          sampler = new PollingSampler("pause-flag", "flag", request.intervalMs, () => mirrorRedis.exists(key));
+        } else {
+          sampler = new PollingSampler("pause-flag", "flag", request.intervalMs, () => healthPaused(target.baseUrl));
         }
         break;
       case "pipeline-lag":
-        if (target.pipelineMetricsUrl && target.pipelineArrivalMetric) {
-          probes.push(startPipelineProbe(target.pipelineMetricsUrl, target.pipelineArrivalMetric, request.intervalMs, pipelineLag, onPipelineSample));
+        if (metricsPipeline?.arrivalMetric) {
+          probes.push(startPipelineProbe(metricsPipeline.url, metricsPipeline.arrivalMetric, request.intervalMs, pipelineLag, onPipelineSample));
         }
         break;
     }
@@ -104,11 +127,12 @@ export function startSamplers(target: TargetHandle, requests: readonly SamplerRe
     }),
     onPipelineSample: (listener) => onPipelineSample.push(listener),
     pipelineLag,
-    redis,
+    backlogRedis,
     async stop() {
       for (const sampler of samplers.values()) sampler.stop();
       await Promise.all(probes.map((probe) => probe.stop()));
-      redis?.disconnect();
+      backlogRedis?.disconnect();
+      mirrorRedis?.disconnect();
     },
   };
 }

@@ -1,11 +1,13 @@
-// When an orchestrator is killed outright (SIGKILL, a lost terminal), its services keep running.
-// Each run records its processes in runs/.active/<run-id>.json; the next Gauntlet start stops the
-// processes of any run whose orchestrator is gone — checking each pid still runs the same command,
-// so a recycled pid is never killed.
+// When an orchestrator is killed outright (SIGKILL, a CI timeout, a lost terminal), its services
+// would keep running — k6 loading the governor, Toxiproxy holding its faults. Each run records its
+// processes in runs/.active/<run-id>.json (and their pids, plainly, in <run-id>.<orchestrator
+// pid>.pids); a reaper started with the orchestrator kills them within a second of its death
+// (reaper.ts), and the next Gauntlet start stops whatever is still left — checking each pid still
+// runs the same command, so a recycled pid is never killed.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runsDir } from "../paths.ts";
-import { runningProcesses } from "./child-process.ts";
+import { runningProcesses } from "../process/child-process.ts";
 
 interface ActiveRun {
   runId: string;
@@ -15,11 +17,15 @@ interface ActiveRun {
   toxiproxyUrl?: string;
 }
 
-function activeDir(): string {
+export function activeDir(): string {
   return join(runsDir(), ".active");
 }
 
+/** Records this process wrote and still owns (a session's outlives each of its runs). */
+const ownRecords = new Set<string>();
+
 export function recordActiveRun(runId: string, extra: { toxiproxyUrl?: string } = {}): void {
+  ownRecords.add(runId);
   mkdirSync(activeDir(), { recursive: true });
   const record: ActiveRun = {
     runId,
@@ -28,10 +34,18 @@ export function recordActiveRun(runId: string, extra: { toxiproxyUrl?: string } 
     ...extra,
   };
   writeFileSync(join(activeDir(), `${runId}.json`), JSON.stringify(record, null, 2));
+  writeFileSync(pidsFile(runId), record.processes.map((p) => `${p.pid}\n`).join(""));
+}
+
+/** The reaper's view of a record: pids only, one a line, named by the orchestrator's pid. */
+export function pidsFile(runId: string, orchestratorPid = process.pid): string {
+  return join(activeDir(), `${runId}.${orchestratorPid}.pids`);
 }
 
 export function clearActiveRun(runId: string): void {
+  ownRecords.delete(runId);
   rmSync(join(activeDir(), `${runId}.json`), { force: true });
+  rmSync(pidsFile(runId), { force: true });
 }
 
 function commandLine(pid: number): string | undefined {
@@ -66,7 +80,9 @@ export async function cleanLeftovers(
       rmSync(join(dir, file), { force: true });
       continue;
     }
-    if (record.orchestratorPid !== process.pid && alive(record.orchestratorPid)) continue;
+    // Another live orchestrator's, or this one's own: not leftovers. (A record with this pid that
+    // this process did not write is a dead process's whose pid was recycled.)
+    if (ownRecords.has(record.runId) || (record.orchestratorPid !== process.pid && alive(record.orchestratorPid))) continue;
     if (record.toxiproxyUrl) await removeFaults(record.toxiproxyUrl).catch(() => undefined);
     for (const proc of [...record.processes].reverse()) {
       const current = commandLine(proc.pid);
@@ -76,6 +92,7 @@ export async function cleanLeftovers(
       }
     }
     rmSync(join(dir, file), { force: true });
+    rmSync(pidsFile(record.runId, record.orchestratorPid), { force: true });
   }
   return cleaned;
 }

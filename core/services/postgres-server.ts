@@ -9,8 +9,8 @@ import { chownSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { GauntletError } from "../errors.ts";
-import { findPostgresBin } from "../setup/system-packages.ts";
-import { runCommand, startProcess, waitUntilReady, type ManagedProcess } from "./child-process.ts";
+import { findPostgresBin } from "../tools/system-packages.ts";
+import { runCommand, startProcess, waitUntilReady, type ManagedProcess } from "../process/child-process.ts";
 
 export interface PostgresInstance {
   port: number;

@@ -4,8 +4,8 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { GauntletError } from "../errors.ts";
-import { findRedisServer } from "../setup/system-packages.ts";
-import { startProcess, waitUntilReady, type ManagedProcess } from "./child-process.ts";
+import { findRedisServer } from "../tools/system-packages.ts";
+import { startProcess, waitUntilReady, type ManagedProcess } from "../process/child-process.ts";
 
 export interface RedisInstance {
   port: number;
@@ -35,6 +35,9 @@ export async function startRedis(dir: string, port: number): Promise<RedisInstan
   const url = `redis://127.0.0.1:${port}`;
   await waitUntilReady(managed, async () => {
     const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    // Refused while redis-server is still starting: connect() rejects and we poll again; without
+    // a listener ioredis would also print the same refusal as an "Unhandled error event".
+    client.on("error", () => {});
     try {
       await client.connect();
       return (await client.ping()) === "PONG";

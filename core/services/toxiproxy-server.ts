@@ -1,7 +1,7 @@
 // The run's own toxiproxy-server on a private loopback port.
 import { join } from "node:path";
 import { mkdirSync } from "node:fs";
-import { startProcess, waitUntilReady, type ManagedProcess } from "./child-process.ts";
+import { startProcess, waitUntilReady, type ManagedProcess } from "../process/child-process.ts";
 
 export interface ToxiproxyInstance {
   port: number;

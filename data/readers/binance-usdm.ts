@@ -12,9 +12,13 @@
 // its qty to the volume carried by the next Tick, so total volume is conserved (trades before
 // the first applied diff go into the first Tick). bookTicker lines are parsed but not used; the
 // depth book is the authority. Lines of other streams are skipped.
-import type { L2Reader, Tick } from "../types.ts";
+import { createReadStream } from "node:fs";
+import { createGunzip } from "node:zlib";
+import { z } from "zod";
+import type { L2Reader, StopSignal, Tick } from "../types.ts";
 import { LineSource, dataError, requireFile } from "./lines.ts";
 import { SortedSide } from "./sorted-side.ts";
+import { defineReader } from "./reader.ts";
 
 export interface BinanceUsdmOptions {
   file: string;
@@ -30,10 +34,73 @@ const MAX_BUFFERED = 10_000;
 export function openBinanceUsdm(opts: BinanceUsdmOptions): L2Reader {
   requireFile(opts.file);
   const depth = opts.depth ?? 20;
-  return { format: "binance-usdm", ticks: () => readCollector(opts.file, depth) };
+  const seen: { symbol?: string } = {};
+  return {
+    format: "binance-usdm",
+    ticks: () => readCollector(opts.file, depth, seen),
+    instrument: () => seen.symbol,
+    lastEventTs: (signal) => lastDiffTime(opts.file, signal),
+  };
 }
 
-async function* readCollector(file: string, depth: number): AsyncGenerator<Tick> {
+/** Quote assets of USD-M symbols, longest first: BTCUSDT's sizes are in BTC. */
+const QUOTES = ["FDUSD", "USDT", "USDC", "BUSD", "USD"];
+
+/** The base asset of a USD-M symbol (BTCUSDT, BTCUSDT_240927 → BTC), the unit of its quantities. */
+export function baseAsset(symbol: string): string | undefined {
+  const pair = symbol.toUpperCase().split("_")[0] as string;
+  const quote = QUOTES.find((q) => pair.endsWith(q) && pair.length > q.length);
+  return quote === undefined ? undefined : pair.slice(0, -quote.length);
+}
+
+/**
+ * The event time E of the file's last diff — the last Tick's ts — by decompressing the file and
+ * looking only at the last line that holds a depthUpdate: no JSON parsed but that one line.
+ */
+async function lastDiffTime(file: string, signal?: StopSignal): Promise<number | undefined> {
+  const marker = Buffer.from('"depthUpdate"');
+  const input = createReadStream(file, { highWaterMark: 1 << 16 });
+  const gunzip = file.endsWith(".gz") ? createGunzip({ chunkSize: 1 << 16 }) : undefined;
+  input.on("error", (error) => gunzip?.destroy(error)); // pipe() does not forward errors
+  const stream = gunzip ? input.pipe(gunzip) : input;
+  let carry: Buffer = Buffer.alloc(0); // the unfinished last line of the chunks so far
+  let found: Buffer | undefined;
+  const lastDiffLine = (text: Buffer) => {
+    const at = text.lastIndexOf(marker);
+    if (at < 0) return undefined;
+    const end = text.indexOf(10, at);
+    return Buffer.from(text.subarray(text.lastIndexOf(10, at) + 1, end < 0 ? text.length : end));
+  };
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (signal?.aborted) return undefined;
+      const text = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      const newline = text.lastIndexOf(10);
+      if (newline < 0) {
+        carry = text;
+        continue;
+      }
+      found = lastDiffLine(text.subarray(0, newline)) ?? found;
+      carry = Buffer.from(text.subarray(newline + 1));
+    }
+    found = lastDiffLine(carry) ?? found;
+  } catch {
+    return undefined; // an unreadable file: the replay itself says what is wrong with it
+  } finally {
+    input.destroy();
+    gunzip?.destroy();
+  }
+  if (found === undefined) return undefined;
+  const text = found.toString("utf8");
+  try {
+    const E = (JSON.parse(text.slice(text.indexOf(" ") + 1)) as { data?: { E?: unknown } }).data?.E;
+    return typeof E === "number" ? E : undefined;
+  } catch {
+    return undefined; // the replay itself reports a bad line, with its number
+  }
+}
+
+async function* readCollector(file: string, depth: number, seen: { symbol?: string }): AsyncGenerator<Tick> {
   const src = new LineSource(file, { gunzip: file.endsWith(".gz") });
   const bids = new SortedSide("bid");
   const asks = new SortedSide("ask");
@@ -104,6 +171,7 @@ async function* readCollector(file: string, depth: number): AsyncGenerator<Tick>
           if (tick !== undefined) yield tick;
         }
       } else if (data.e === "depthUpdate") {
+        seen.symbol ??= typeof data.s === "string" ? data.s : msg.stream.split("@")[0]?.toUpperCase();
         const d: Diff = {
           line,
           E: field(data, "E", file, line),
@@ -207,3 +275,13 @@ function applyLevels(side: SortedSide, levels: unknown[], file: string, line: nu
     side.set(price, qty);
   }
 }
+
+export const binanceUsdmReader = defineReader({
+  format: "binance-usdm",
+  looksLike: "*.gz (hftbacktest collector capture of Binance USD-M streams)",
+  matches: (file) => file.endsWith(".gz"),
+  options: z.strictObject({ depth: z.number().int().positive().optional().describe("Levels per side in each tick (default 20).") }),
+  open: (file, options) => openBinanceUsdm({ file, ...options }),
+  // USD-M quantities are in the base asset (0.014 BTC), whatever the contract's quote.
+  units: (instrument) => (instrument === undefined ? "base-asset units" : (baseAsset(instrument) ?? `${instrument} base-asset units`)),
+});

@@ -22,10 +22,12 @@
 // skipped events still reach the next Tick's volume.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import { GauntletError } from "../../core/errors.ts";
+import { DataError } from "../errors.ts";
+import { z } from "zod";
 import type { L2Reader, Tick } from "../types.ts";
 import { requireFile } from "./lines.ts";
 import { SortedSide } from "./sorted-side.ts";
+import { defineReader } from "./reader.ts";
 
 export interface DatabentoMboOptions {
   file: string;
@@ -49,10 +51,18 @@ interface Order { bid: boolean; price: number; size: number }
 
 export function openDatabentoMbo(opts: DatabentoMboOptions): L2Reader {
   requireFile(opts.file);
-  return { format: "databento-mbo", ticks: () => readMbo(opts) };
+  const seen: Seen = {};
+  // No lastEventTs: the last event is the last F_LAST record of the instrument whose book is
+  // valid, which only the replay itself can tell; the caller replays the file to find it.
+  return { format: "databento-mbo", ticks: () => readMbo(opts, seen), instrument: () => seen.symbol };
 }
 
-async function* readMbo(opts: DatabentoMboOptions): AsyncGenerator<Tick> {
+/** The instrument being built, named as the file's metadata maps its id. */
+interface Seen {
+  symbol?: string;
+}
+
+async function* readMbo(opts: DatabentoMboOptions, seen: Seen): AsyncGenerator<Tick> {
   const { file } = opts;
   const depth = opts.depth ?? 10;
   const failOnInvalid = opts.invalidBook === "fail";
@@ -61,6 +71,7 @@ async function* readMbo(opts: DatabentoMboOptions): AsyncGenerator<Tick> {
   const sides = { bid: new SortedSide("bid"), ask: new SortedSide("ask") };
   const totals = { bid: new Map<number, number>(), ask: new Map<number, number>() };
   let instrument = opts.instrumentId;
+  let symbols: DbnSymbols = { requested: [], byId: new Map() };
   let pending: Buffer = Buffer.alloc(0);
   let headerDone = false;
   let record = 0; // 1-based number of the record being read
@@ -89,6 +100,7 @@ async function* readMbo(opts: DatabentoMboOptions): AsyncGenerator<Tick> {
         const metaLength = pending.readUInt32LE(4);
         if (pending.length < 8 + metaLength) continue;
         checkSchema(pending, metaLength, file);
+        symbols = dbnSymbols(pending, metaLength);
         headerDone = true;
         off = 8 + metaLength;
       }
@@ -102,7 +114,10 @@ async function* readMbo(opts: DatabentoMboOptions): AsyncGenerator<Tick> {
         if (pending[at + 1] !== RTYPE_MBO) continue; // other record types (system, mapping) carry no book data
         if (length !== MBO_BYTES) throw bad("length", `an MBO record is ${MBO_BYTES} bytes, this one ${length}`);
         const id = pending.readUInt32LE(at + 4);
-        instrument ??= id;
+        if (instrument === undefined || seen.symbol === undefined) {
+          instrument ??= id;
+          seen.symbol = symbols.byId.get(instrument) ?? (symbols.requested.length === 1 ? symbols.requested[0] : `instrument_id ${instrument}`);
+        }
         if (id !== instrument) {
           if (opts.instrumentId !== undefined) continue;
           throw bad("instrument_id", `a second instrument (${id} after ${instrument}); pass instrumentId to choose one`);
@@ -197,7 +212,7 @@ async function* readMbo(opts: DatabentoMboOptions): AsyncGenerator<Tick> {
       pending = pending.subarray(off);
     }
     await input.done();
-    if (!headerDone) throw new GauntletError("GAUNTLET_DATA_INVALID", `${file}: truncated: the file ends inside the DBN header`);
+    if (!headerDone) throw new DataError("GAUNTLET_DATA_INVALID", `${file}: truncated: the file ends inside the DBN header`);
     if (pending.length > 0) {
       throw recordError(file, record + 1, undefined, `truncated: ${pending.length} bytes after the last whole record`);
     }
@@ -210,19 +225,19 @@ async function* readMbo(opts: DatabentoMboOptions): AsyncGenerator<Tick> {
 }
 
 /** Like lines.ts's dataError, but a binary file has records, not lines. */
-function recordError(file: string, record: number, field: string | undefined, what: string): GauntletError {
+function recordError(file: string, record: number, field: string | undefined, what: string): DataError {
   const where = field === undefined ? `${file} record ${record}` : `${file} record ${record}, field ${field}`;
-  return new GauntletError("GAUNTLET_DATA_INVALID", `${where}: ${what}`);
+  return new DataError("GAUNTLET_DATA_INVALID", `${where}: ${what}`);
 }
 
 /** "DBN" then version 1. (The MBO record did not change in v2/v3, but only v1 is tested.) */
 function checkMagic(buf: Buffer, file: string): void {
   if (buf.toString("latin1", 0, 3) !== "DBN") {
-    throw new GauntletError("GAUNTLET_DATA_INVALID", `${file}: not a DBN file (it does not start with "DBN")`);
+    throw new DataError("GAUNTLET_DATA_INVALID", `${file}: not a DBN file (it does not start with "DBN")`);
   }
   const version = buf[3];
   if (version !== 1) {
-    throw new GauntletError("GAUNTLET_DATA_INVALID", `${file}: DBN version ${version}; this reader is checked against version 1 only`);
+    throw new DataError("GAUNTLET_DATA_INVALID", `${file}: DBN version ${version}; this reader is checked against version 1 only`);
   }
 }
 
@@ -230,8 +245,55 @@ function checkMagic(buf: Buffer, file: string): void {
 function checkSchema(buf: Buffer, metaLength: number, file: string): void {
   const schema = metaLength >= 18 ? buf.readUInt16LE(8 + 16) : -1; // after the 16-byte dataset name
   if (schema !== SCHEMA_MBO) {
-    throw new GauntletError("GAUNTLET_DATA_INVALID", `${file}: DBN schema ${schema} is not mbo (0); only MBO files build an order book here`);
+    throw new DataError("GAUNTLET_DATA_INVALID", `${file}: DBN schema ${schema} is not mbo (0); only MBO files build an order book here`);
   }
+}
+
+interface DbnSymbols {
+  /** The symbols the data was requested for (ESH4). */
+  requested: string[];
+  /** instrument_id → the raw symbol it was mapped from, by the metadata's symbol mappings. */
+  byId: Map<number, string>;
+}
+
+/**
+ * The DBN v1 metadata's symbols and mappings (after the 8-byte preamble, 100 fixed bytes and the
+ * schema definition): strings are 22-byte NUL-padded. Best effort: a short or odd header gives none.
+ */
+export function dbnSymbols(buf: Buffer, metaLength: number): DbnSymbols {
+  const out: DbnSymbols = { requested: [], byId: new Map() };
+  const end = 8 + metaLength;
+  const CSTR = 22;
+  let at = 8 + 100;
+  const u32 = () => {
+    if (at + 4 > end) throw new RangeError("metadata ends early");
+    const value = buf.readUInt32LE(at);
+    at += 4;
+    return value;
+  };
+  const cstr = () => {
+    if (at + CSTR > end) throw new RangeError("metadata ends early");
+    const text = buf.toString("latin1", at, at + CSTR).replace(/\0.*$/s, "");
+    at += CSTR;
+    return text;
+  };
+  try {
+    const definition = u32(); // the schema definition's length (0 in v1 files)
+    at += definition;
+    for (let n = u32(); n > 0; n--) out.requested.push(cstr());
+    for (let list = 0; list < 2; list++) for (let n = u32(); n > 0; n--) cstr(); // partial, not_found
+    for (let n = u32(); n > 0; n--) {
+      const raw = cstr();
+      for (let k = u32(); k > 0; k--) {
+        at += 8; // start_date, end_date
+        const id = Number(cstr());
+        if (Number.isInteger(id)) out.byId.set(id, raw);
+      }
+    }
+  } catch {
+    // keep what was read
+  }
+  return out;
 }
 
 interface ByteSource {
@@ -253,12 +315,12 @@ function openBytes(file: string): ByteSource {
     child.on("error", (error: NodeJS.ErrnoException) => {
       if (error.code !== "ENOENT") return reject(error);
       const hint = "Install zstd (e.g. `apt-get install zstd`), or decompress once with `zstd -d` and pass the .dbn file.";
-      reject(new GauntletError("GAUNTLET_TOOL_MISSING", `${file}: reading .zst needs the zstd command (zstd -dc), which is not on PATH`, { hint }));
+      reject(new DataError("GAUNTLET_TOOL_MISSING", `${file}: reading .zst needs the zstd command (zstd -dc), which is not on PATH`, { hint }));
     });
     child.on("close", (code) => {
       if (code === 0) return resolve();
       const why = stderr.split(/[\r\n]+/).map((l) => l.trim()).filter(Boolean).pop() ?? "no message";
-      reject(new GauntletError("GAUNTLET_DATA_INVALID", `${file}: zstd could not decompress it (exit ${code}: ${why}); the file is truncated or not zstd`));
+      reject(new DataError("GAUNTLET_DATA_INVALID", `${file}: zstd could not decompress it (exit ${code}: ${why}); the file is truncated or not zstd`));
     });
   });
   exited.catch(() => {}); // observed by done(); avoids an unhandled rejection when the consumer stops early
@@ -276,3 +338,17 @@ function openBytes(file: string): ByteSource {
     },
   };
 }
+
+export const databentoMboReader = defineReader({
+  format: "databento-mbo",
+  looksLike: "*.dbn or *.dbn.zst (Databento DBN v1, schema mbo)",
+  matches: (file) => /\.dbn(\.zst)?$/.test(file),
+  options: z.strictObject({
+    depth: z.number().int().positive().optional().describe("Levels per side in each tick (default 10)."),
+    instrumentId: z.number().int().nonnegative().optional().describe("Which instrument to build (default: the first in the file)."),
+    invalidBook: z.enum(["skip", "fail"]).optional().describe("An event that leaves the book crossed or one-sided: skip it (default) or fail."),
+  }),
+  open: (file, options) => openDatabentoMbo({ file, ...options }),
+  // Checked against CME futures (GLBX.MDP3) only: sizes are contracts.
+  units: () => "contracts",
+});

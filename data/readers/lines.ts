@@ -3,12 +3,12 @@
 import fs from "node:fs";
 import readline from "node:readline";
 import zlib from "node:zlib";
-import { GauntletError } from "../../core/errors.ts";
+import { DataError } from "../errors.ts";
 
 /** A GAUNTLET_DATA_INVALID error pointing at `file line N, field F`. */
-export function dataError(file: string, line: number, field: string | undefined, what: string): GauntletError {
+export function dataError(file: string, line: number, field: string | undefined, what: string): DataError {
   const where = field === undefined ? `${file} line ${line}` : `${file} line ${line}, field ${field}`;
-  return new GauntletError("GAUNTLET_DATA_INVALID", `${where}: ${what}`);
+  return new DataError("GAUNTLET_DATA_INVALID", `${where}: ${what}`);
 }
 
 /** Fails early, with GAUNTLET_DATA_MISSING, before any stream is opened. */
@@ -17,9 +17,9 @@ export function requireFile(file: string): void {
   try {
     stat = fs.statSync(file);
   } catch {
-    throw new GauntletError("GAUNTLET_DATA_MISSING", `${file}: no such file`);
+    throw new DataError("GAUNTLET_DATA_MISSING", `${file}: no such file`);
   }
-  if (!stat.isFile()) throw new GauntletError("GAUNTLET_DATA_MISSING", `${file}: not a regular file`);
+  if (!stat.isFile()) throw new DataError("GAUNTLET_DATA_MISSING", `${file}: not a regular file`);
 }
 
 /**
@@ -100,9 +100,9 @@ export class LineSource {
     for (const stream of this.streams) stream.destroy();
   }
 
-  private readError(error: unknown): GauntletError {
+  private readError(error: unknown): DataError {
     const err = error as NodeJS.ErrnoException;
-    if (err.code === "ENOENT") return new GauntletError("GAUNTLET_DATA_MISSING", `${this.file}: no such file`);
+    if (err.code === "ENOENT") return new DataError("GAUNTLET_DATA_MISSING", `${this.file}: no such file`);
     return dataError(this.file, this.line + 1, undefined, `cannot read the file (${err.message})`);
   }
 }

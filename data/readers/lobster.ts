@@ -6,10 +6,13 @@
 // with volume 0 and the orderbook row as is (LOBSTER repeats the previous book there), so the
 // replay clock keeps the halt's timestamp; its Price (-1/0/1 = halt/quote/trade resumption) is
 // a code, never used as a price.
+import { open } from "node:fs/promises";
 import path from "node:path";
-import { GauntletError } from "../../core/errors.ts";
+import { z } from "zod";
+import { DataError } from "../errors.ts";
 import type { BookLevel, L2Reader, Tick } from "../types.ts";
 import { LineSource, csvFields, dataError, num, requireFile } from "./lines.ts";
+import { defineReader } from "./reader.ts";
 
 export interface LobsterOptions {
   messageFile: string;
@@ -42,13 +45,36 @@ export function openLobster(opts: LobsterOptions): L2Reader {
   }
   const dayStart = sessionDayStartMs(date);
   if (dayStart === undefined) throw configError(messageFile, `trading date "${date}" is not a valid YYYY-MM-DD date`);
-  return { format: "lobster", ticks: () => readPair(messageFile, orderbookFile, levels, dayStart) };
+  return {
+    format: "lobster",
+    ticks: () => readPair(messageFile, orderbookFile, levels, dayStart),
+    // LOBSTER files hold no symbol: the ticker is the first part of the name.
+    instrument: () => named?.ticker,
+    lastEventTs: async () => {
+      const time = Number((await lastLine(messageFile))?.split(",")[0]);
+      return Number.isFinite(time) ? dayStart + time * 1000 : undefined;
+    },
+  };
 }
 
-export function parseLobsterName(file: string): { date: string; levels: number; kind: string } | undefined {
+export function parseLobsterName(file: string): { ticker: string; date: string; levels: number; kind: string } | undefined {
   const m = FILE_NAME.exec(path.basename(file));
   if (m === null) return undefined;
-  return { date: m[2] as string, levels: Number(m[6]), kind: m[5] as string };
+  return { ticker: m[1] as string, date: m[2] as string, levels: Number(m[6]), kind: m[5] as string };
+}
+
+/** The last non-empty line of a text file, read from its tail (a message row is < 100 bytes). */
+async function lastLine(file: string): Promise<string | undefined> {
+  const handle = await open(file, "r");
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, 4096);
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    return buffer.toString("utf8").split(/\r?\n/).filter((line) => line.trim() !== "").pop();
+  } finally {
+    await handle.close();
+  }
 }
 
 async function* readPair(
@@ -146,8 +172,8 @@ function orderbookFieldNames(levels: number): string[] {
   return names;
 }
 
-function configError(file: string, what: string): GauntletError {
-  return new GauntletError("GAUNTLET_DATA_INVALID", `${file}: ${what}`);
+function configError(file: string, what: string): DataError {
+  return new DataError("GAUNTLET_DATA_INVALID", `${file}: ${what}`);
 }
 
 const NEW_YORK = new Intl.DateTimeFormat("en-US", {
@@ -178,3 +204,24 @@ export function sessionDayStartMs(date: string): number | undefined {
   const wallMs = Date.UTC(year, month - 1, day, hour, minute, second);
   return utcMidnight - (wallMs - probe);
 }
+
+/** Either file of a pair names the other: only the message/orderbook word differs. */
+export function lobsterPair(file: string): { messageFile: string; orderbookFile: string } {
+  const dir = path.dirname(file);
+  const base = path.basename(file);
+  const swap = (from: string, to: string) => path.join(dir, base.replace(`_${from}_`, `_${to}_`));
+  const isMessage = parseLobsterName(file)?.kind === "message";
+  return { messageFile: isMessage ? file : swap("orderbook", "message"), orderbookFile: isMessage ? swap("message", "orderbook") : file };
+}
+
+export const lobsterReader = defineReader({
+  format: "lobster",
+  looksLike: "TICKER_DATE_StartMs_EndMs_{message|orderbook}_LEVEL.csv (either file of the pair)",
+  matches: (file) => parseLobsterName(file) !== undefined,
+  options: z.strictObject({
+    levels: z.number().int().positive().optional().describe("Levels in the orderbook file (default: from the file name)."),
+    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().describe("Trading date YYYY-MM-DD (default: from the file name)."),
+  }),
+  open: (file, options) => openLobster({ ...lobsterPair(file), ...options }),
+  units: () => "shares",
+});

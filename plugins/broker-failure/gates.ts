@@ -1,33 +1,29 @@
-// broker-failure's gates, from what the venue received and filled (its journal) and what the
-// ledger says happened to each order — against the outage windows as they were really applied.
-import { formatNumber as n, judge, noData, type GateResult, type GateSpec } from "../../core/gates/gate.ts";
-import type { Evidence, Judgement, TargetHandle } from "../../core/plugins/contracts.ts";
-import { outageWindows, type AppliedFault } from "../shared/fault-play.ts";
-import { readLedgerOrders } from "../shared/ledger-orders.ts";
+// broker-failure's gates, for any governor: from what the venue received, cancelled and filled
+// (its journal) and the orders the governor answered with (k6 saw each one's id) — against the
+// outage windows as they were really applied (the run's fault record).
+import { formatNumber as n, gateSpec as spec, judge, noData, outageWindows, type Evidence, type Judgement, type TargetHandle } from "../../core/index.ts";
 import { breachesAtFills } from "../shared/venue-analysis.ts";
 import { firstSafeAction, readVenueJournal } from "../shared/venue-journal.ts";
 import { quiesce } from "../integrity/sources.ts";
-import type { BrokerFailureConfig } from "./index.ts";
+import type { BrokerFailureConfig } from "./config.ts";
 
-const spec = (id: string, title: string, category: GateSpec["category"], severity: GateSpec["severity"], unit: string, comparator: GateSpec["comparator"], threshold: number): GateSpec => ({
-  id, title, category, severity, unit, comparator, threshold,
-});
-
-export async function brokerFailureGates(evidence: Evidence, target: TargetHandle, config: BrokerFailureConfig, applied: AppliedFault[]): Promise<Judgement> {
+export async function brokerFailureGates(evidence: Evidence, target: TargetHandle, config: BrokerFailureConfig): Promise<Judgement> {
   const meanSpec = spec("recovery_mean", "Mean recovery time (cut → first safe action)", "recovery", "HIGH", "s", "<=", config.maxMeanRecoveryS);
   const maxSpec = spec("recovery_max", "Longest recovery time", "recovery", "HIGH", "s", "<=", config.maxRecoveryS);
   const heldSpec = spec("positions_held", "Positions held during the outage (no order decided in it reached the venue, no fill in it)", "safety", "CRITICAL", "orders", "==", 0);
   const queueSpec = spec("order_queue_intact", "Orders caught in the outage: at the venue exactly once, or cancelled with a reason", "integrity", "HIGH", "violations", "==", 0);
   const breachSpec = spec("limit_breaches", "Hard-limit breaches at any fill", "safety", "CRITICAL", "breaches", "==", 0);
 
-  const outages = outageWindows(applied, "broker", evidence.driveEndMs);
-  if (!target.venueJournal || !target.postgresUrl || outages.length === 0) {
-    const why = outages.length === 0 ? "no broker fault was applied during the run" : "the target has no venue journal or ledger to judge from";
+  const outages = outageWindows(evidence.faults.records, "broker", evidence.driveEndMs);
+  if (!target.venueJournal || outages.length === 0) {
+    const why = outages.length === 0 ? "no broker fault was applied during the run" : "the venue's journal is missing";
     return { gates: [noData(meanSpec, why), noData(maxSpec, why), noData(heldSpec, why), noData(queueSpec, why), noData(breachSpec, why)] };
   }
-  await quiesce(target.baseUrl);
-  const [venue, orders] = await Promise.all([readVenueJournal(target.venueJournal), readLedgerOrders(target.postgresUrl)]);
+  await quiesce(target);
+  const venue = await readVenueJournal(target.venueJournal);
   if (!venue) return { gates: [noData(meanSpec, "no venue journal")] };
+  // The orders the governor answered with, and when k6 saw each answer (the decision's time).
+  const orders = [...evidence.k6.digest.orders].map(([clientOrderId, answer]) => ({ clientOrderId, decisionId: answer.decisionId, createdAt: answer.atMs }));
 
   // Recovery: from each cut to the first order the venue accepted on fresh data.
   const recoveries = outages.map((outage) => {
@@ -41,19 +37,26 @@ export async function brokerFailureGates(evidence: Evidence, target: TargetHandl
   const inOutage = (t: number) => outages.some((o) => t >= o.start && t <= o.end);
   const received = new Map<string, number>();
   for (const order of venue.orders) received.set(order.clientOrderId, (received.get(order.clientOrderId) ?? 0) + 1);
-  const decidedInOutage = orders.filter((order) => inOutage(order.createdAt));
+  // Decided in an outage: an order the governor answered with then (k6's clock), or any order the
+  // venue received that the governor says it created then (its own, e.g. a panic sale, included).
+  const answeredAt = new Map(orders.map((order) => [order.clientOrderId, order.createdAt]));
+  const decidedInOutage = [
+    ...orders.filter((order) => inOutage(order.createdAt)),
+    ...venue.orders.filter((order) => !answeredAt.has(order.clientOrderId) && order.createdAt !== undefined && inOutage(order.createdAt)),
+  ];
   const leaked = decidedInOutage.filter((order) => (received.get(order.clientOrderId) ?? 0) > 0);
   // An order the venue received before the cut may fill just after it (the 30 ms round trip): that
   // is not trading in the outage. What counts is an order received while the outage lasted.
   const receivedInOutage = new Set(venue.orders.filter((order) => inOutage(order.receivedAt)).map((order) => order.clientOrderId));
   const filledInOutage = venue.fills.filter((fill) => receivedInOutage.has(fill.clientOrderId));
 
-  // Queue intact: every order alive at a cut reached the venue exactly once or was cancelled with a reason.
+  // Queue intact: every order alive at a cut reached the venue exactly once, or was cancelled there with a reason.
   const caught = orders.filter((order) => outages.some((o) => order.createdAt >= o.start - 2000 && order.createdAt <= o.end));
+  const cancelledWithReason = (id: string) => Boolean(venue.cancels.get(id)?.reason);
   const violations = caught.filter((order) => {
     const times = received.get(order.clientOrderId) ?? 0;
     if (times === 1) return false;
-    if (times === 0 && order.status === "cancelled" && order.reason) return false;
+    if (times === 0 && cancelledWithReason(order.clientOrderId)) return false;
     return true;
   });
   const breaches = breachesAtFills(venue.fills, [], config.limits);
@@ -66,12 +69,12 @@ export async function brokerFailureGates(evidence: Evidence, target: TargetHandl
       judge(
         heldSpec,
         leaked.length + filledInOutage.length,
-        `${decidedInOutage.length} orders decided during the outages, ${leaked.length} of them reached the venue afterwards${leaked.length ? ` (e.g. ${leaked.slice(0, 3).map((o) => `${o.clientOrderId} for ${o.decisionId}`).join(", ")})` : ""}; ${filledInOutage.length} fills of orders the venue received during an outage`,
+        `${decidedInOutage.length} orders decided during the outages, ${leaked.length} of them reached the venue afterwards${leaked.length ? ` (e.g. ${leaked.slice(0, 3).map((o) => `${o.clientOrderId}${o.decisionId ? ` for ${o.decisionId}` : " (the governor's own)"}`).join(", ")})` : ""}; ${filledInOutage.length} fills of orders the venue received during an outage`,
       ),
       judge(
         queueSpec,
         violations.length,
-        `${caught.length} orders alive around the cuts: ${caught.filter((o) => received.get(o.clientOrderId) === 1).length} at the venue once, ${caught.filter((o) => o.status === "cancelled" && !received.get(o.clientOrderId)).length} cancelled with a reason${violations.length ? `; violations: ${violations.slice(0, 5).map((o) => `${o.clientOrderId} (venue ×${received.get(o.clientOrderId) ?? 0}, ledger ${o.status})`).join(", ")}` : ""}`,
+        `${caught.length} orders answered around the cuts: ${caught.filter((o) => received.get(o.clientOrderId) === 1).length} at the venue once, ${caught.filter((o) => cancelledWithReason(o.clientOrderId) && !received.get(o.clientOrderId)).length} cancelled at the venue with a reason${violations.length ? `; violations: ${violations.slice(0, 5).map((o) => `${o.clientOrderId} (venue ×${received.get(o.clientOrderId) ?? 0}${venue.cancels.has(o.clientOrderId) ? ", cancelled" : ""})`).join(", ")}` : ""}`,
       ),
       judge(breachSpec, breaches.length, breaches.length ? breaches.slice(0, 3).map((b) => `${b.limit} at ${b.fillId}`).join("; ") : `${venue.fills.length} fills checked`),
     ],

@@ -1,12 +1,24 @@
 // decision-flood's gates, each computed from this run's measurements: k6's samples (latency,
 // errors, drops, windows) and the samplers (Redis backlog, governor RSS, pipeline staleness).
-import { LatencyHistogram } from "../../core/analysis/latency-histogram.ts";
-import type { RunDigest } from "../../core/analysis/run-digest.ts";
-import { formatNumber, judge, noData, type GateResult, type GateSpec } from "../../core/gates/gate.ts";
-import type { Evidence } from "../../core/plugins/contracts.ts";
-import { linearFit, type Series } from "../../core/samplers/series.ts";
-import { fractionAtOrBelow, histogramDelta, histogramQuantile, type HistogramSnapshot } from "../../core/samplers/prometheus-histogram.ts";
-import type { FloodConfig } from "./config.ts";
+import {
+  formatNumber,
+  fractionAtOrBelow,
+  histogramDelta,
+  histogramQuantile,
+  judge,
+  LatencyHistogram,
+  linearFit,
+  noData,
+  notApplicable,
+  type Capabilities,
+  type Evidence,
+  type GateResult,
+  type GateSpec,
+  type HistogramSnapshot,
+  type RunDigest,
+  type Series,
+} from "../../core/index.ts";
+import type { FloodConfig } from "./plan.ts";
 
 const n = formatNumber;
 
@@ -56,17 +68,22 @@ export function degradationGate(digest: RunDigest, config: FloodConfig): GateRes
   const duration = digest.durationSeconds;
   const window = Math.min(60, Math.floor(duration / 4));
   if (window < 3) return noData(spec, `the run (${n(duration)} s) is too short to compare windows`);
+  // Whole windows only: the flood's last request can land a few ms past its last full second, and a
+  // window counted from it would hold that one straggler and lose a full second (1,994 samples, not
+  // 3,000, were compared once on smoke).
+  const whole = Math.floor(duration);
   const first = digest.histogramBetween(0, window);
-  const last = digest.histogramBetween(duration - window, duration + 1);
+  const last = digest.histogramBetween(whole - window, whole);
   if (first.totalCount < 100 || last.totalCount < 100) return noData(spec, "too few samples in the first or last window");
   const p95First = first.getValueAtPercentile(95) / 1000;
   const p95Last = last.getValueAtPercentile(95) / 1000;
   const change = p95Last - p95First;
-  const pct = Math.abs(change) < t.degradationFloorMs ? 0 : (change / p95First) * 100;
+  const floorMs = window < 60 ? t.shortWindowFloorMs : t.degradationFloorMs;
+  const pct = Math.abs(change) < floorMs ? 0 : (change / p95First) * 100;
   return judge(
     spec,
     Math.max(0, pct),
-    `P95 ${n(p95First)} ms in the first ${window} s (${n(first.totalCount)} samples) vs ${n(p95Last)} ms in the last ${window} s (${n(last.totalCount)}); changes under ${t.degradationFloorMs} ms count as 0`,
+    `P95 ${n(p95First)} ms in the first ${window} s (${n(first.totalCount)} samples) vs ${n(p95Last)} ms in the last ${window} s (${n(last.totalCount)}); changes under ${floorMs} ms count as 0${window < 60 ? " (windows under a minute)" : ""}`,
   );
 }
 
@@ -75,10 +92,14 @@ function within(series: Series | undefined, fromMs: number, toMs: number): numbe
   return series.v.filter((_, i) => series.t[i]! >= fromMs && series.t[i]! <= toMs);
 }
 
-export function backlogGates(evidence: Evidence, config: FloodConfig): GateResult[] {
+export function backlogGates(evidence: Evidence, config: FloodConfig, capabilities: Capabilities): GateResult[] {
   const series = evidence.series["redis-backlog"];
   const maxSpec: GateSpec = { id: "redis_backlog_max", title: "Redis metrics backlog during the run", category: "pipeline", severity: "HIGH", unit: "events", comparator: "<=", threshold: config.thresholds.maxBacklog };
   const endSpec: GateSpec = { id: "redis_backlog_end", title: "Redis metrics backlog at the end", category: "pipeline", severity: "HIGH", unit: "events", comparator: "==", threshold: 0 };
+  if (!capabilities.metricsPipeline?.backlog) {
+    const why = "the target declares no metrics pipeline with a Redis backlog (capabilities.metricsPipeline.backlog)";
+    return [notApplicable(maxSpec, why), notApplicable(endSpec, why)];
+  }
   const values = within(series, evidence.driveStartMs, evidence.driveEndMs);
   if (!series || values.length < 10) {
     const why = series ? `only ${values.length} backlog samples` : "the target exposes no Redis event list to sample";
@@ -91,10 +112,11 @@ export function backlogGates(evidence: Evidence, config: FloodConfig): GateResul
   ];
 }
 
-export function memoryGate(evidence: Evidence, digest: RunDigest, config: FloodConfig): GateResult {
+export function memoryGate(evidence: Evidence, digest: RunDigest, config: FloodConfig, capabilities: Capabilities): GateResult {
   const spec: GateSpec = { id: "memory_growth", title: "Governor memory growth over the steady state", category: "stability", severity: "HIGH", unit: "MB", comparator: "<=", threshold: config.thresholds.maxMemoryGrowthMb };
+  if (!capabilities.processMetrics) return notApplicable(spec, "the target declares no process metrics (capabilities.processMetrics)");
   const series = evidence.series["target-rss"];
-  if (!series) return noData(spec, "the target exposes no RSS metric");
+  if (!series) return noData(spec, "the declared process metrics were not sampled");
   // The steady state: the measured flood, after k6's warm-up ramp.
   const from = digest.firstMs;
   const to = digest.lastMs;
@@ -104,7 +126,7 @@ export function memoryGate(evidence: Evidence, digest: RunDigest, config: FloodC
   return judge(
     spec,
     growthMb,
-    `least-squares fit of ${fit.n} RSS samples (1 Hz) over the measured flood, after a ${config.warmupSeconds} s warm-up: ${n((fit.slope * 60_000) / 1e6)} MB/min over ${n((to - from) / 1000)} s (50 MB is the red line)`,
+    `least-squares fit of ${fit.n} RSS samples (1 Hz) over the measured flood, after the warm-up: ${n((fit.slope * 60_000) / 1e6)} MB/min over ${n((to - from) / 1000)} s (50 MB is the red line)`,
   );
 }
 
@@ -120,9 +142,11 @@ export function pipelineGate(
   digest: RunDigest,
   config: FloodConfig,
   window: { before: HistogramSnapshot | undefined; after: HistogramSnapshot | undefined },
+  capabilities: Capabilities,
 ): GateResult {
   const spec: GateSpec = { id: "pipeline_latency_p99", title: "Pipeline latency P99, decision arrival → visible in a scrape", category: "pipeline", severity: "HIGH", unit: "ms", comparator: "<", threshold: config.thresholds.pipelineP99Ms };
-  if (!window.after) return noData(spec, "the target exposes no pipeline latency histogram");
+  if (!capabilities.metricsPipeline) return notApplicable(spec, "the target declares no metrics pipeline (capabilities.metricsPipeline)");
+  if (!window.after) return noData(spec, "the declared pipeline's latency histogram could not be scraped");
   if (!window.before) return noData(spec, "the exporter could not be scraped when the measured flood began");
   const delta = histogramDelta(window.before, window.after);
   // Only answered decisions produce a metrics event; failed requests are the error gate's business.

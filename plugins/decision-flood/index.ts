@@ -2,25 +2,13 @@
 // (quick) or 10 minutes (full, 600,000 decisions), after a 10 s warm-up ramp, with the whole
 // metrics pipeline on. The self-test uses quick: a shorter run cannot tell a leak from the heap's
 // normal climb between two major collections.
-import { definePlugin } from "../../core/plugins/registry.ts";
-import type { FloodPlan } from "../../core/plan.ts";
-import { FloodConfigSchema, type FloodConfig } from "./config.ts";
+import { definePlugin, parseHistogram, scrape, sleepUnlessAborted, type HistogramSnapshot } from "../../core/index.ts";
+import { FloodConfigSchema, floodPlan, type FloodConfig, type FloodPlan } from "./plan.ts";
 import { backlogGates, degradationGate, latencyGates, loadGates, memoryGate, pipelineGate } from "./gates.ts";
-import { parseHistogram, type HistogramSnapshot } from "../../core/samplers/prometheus-histogram.ts";
-import { scrape } from "../../core/samplers/prometheus-scrape.ts";
+import { withReplayNote } from "../shared/market-data-notes.ts";
 
 async function scrapeHistogram(url: string, metric: string): Promise<HistogramSnapshot | undefined> {
   return parseHistogram(await scrape(url, 3000).catch(() => ""), metric);
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }
 
 export default definePlugin({
@@ -29,74 +17,64 @@ export default definePlugin({
   dependsOn: ["sandbox"],
   config: FloodConfigSchema,
   setup(ctx, config) {
-    let pipelineBaseline: HistogramSnapshot | undefined;
-    ctx.registerScenario<FloodConfig>({
+    ctx.registerScenario<FloodConfig, FloodPlan, HistogramSnapshot | undefined>({
       name: "decision-flood",
       description: "1,000 decisions/s (open model) through the full metrics pipeline",
       script: "flood",
-      k6Scenario: "decision_flood",
-      profiles: ["quick", "full"],
+      k6Scenario: "decision-flood",
+      gates: [
+        { id: "latency_p99" }, { id: "latency_p95" }, { id: "latency_mean" }, { id: "error_rate" }, { id: "dropped_iterations" }, { id: "latency_degradation" },
+        { id: "redis_backlog_max", requires: ["metricsPipeline"] }, { id: "redis_backlog_end", requires: ["metricsPipeline"] },
+        { id: "memory_growth", requires: ["processMetrics"] }, { id: "pipeline_latency_p99", requires: ["metricsPipeline"] },
+      ],
+      profiles: ["quick", "full", "smoke", "smoke-cold"],
       defaultProfile: "quick",
-      prepare({ runId, target, profile }) {
-        pipelineBaseline = undefined; // per-run state: a registry can run the scenario many times
-        const durationSeconds = config.profiles[profile as keyof FloodConfig["profiles"]];
-        const t = config.thresholds;
-        const plan: FloodPlan = {
-          scenario: "decision-flood",
-          runId,
-          targetUrl: target.baseUrl,
-          symbol: config.symbol,
-          rate: config.rate,
-          durationSeconds,
-          warmupSeconds: config.warmupSeconds,
-          preAllocatedVUs: config.preAllocatedVUs,
-          maxVUs: config.maxVUs,
-          requestTimeoutMs: config.requestTimeoutMs,
-          thresholds: {
-            p99Ms: t.p99Ms,
-            p95Ms: t.p95Ms,
-            meanMs: t.meanMs,
-            maxErrorRate: t.maxErrorRate,
-            maxDroppedIterations: Math.floor(config.rate * durationSeconds * t.maxDroppedRatio),
-          },
-        };
-        return {
-          plan: { ...plan },
-          samplers: [
-            { name: "target-rss", intervalMs: 1000 },
-            { name: "redis-backlog", intervalMs: 100 },
-            { name: "pipeline-lag", intervalMs: 50 },
-          ],
-        };
+      // The correct governor is judged on the 60 s flood. Its P99 over one second swings from 3 to
+      // 25 ms on a busy 2-core machine, so over the 13 s smoke flood the whole P99 lands either
+      // side of the 15 ms threshold (15.1 and 16.8 ms seen in the full suite); 60 s average the
+      // bursts out (9.7 ms in a quiet run). The seeded faults still run on smoke, where each trips
+      // its gate by a wide margin,
+      // after a 2 s warm-up (smoke-cold): 8 s less a row, and a cold start only adds to a fault.
+      correctGovernorProfile: "quick",
+      // The fleet-sized load: k6 splits it by execution segment (gauntlet k8s render, merge), and
+      // these gates are judged over the merged outputs; the rest need the target itself.
+      judgeLoad: (digest) => [...latencyGates(digest, config), ...loadGates(digest, config), degradationGate(digest, config)],
+      plan: floodPlan,
+      expectedSeconds: (plan) => plan.warmupSeconds + plan.durationSeconds,
+      samplers: [
+        { name: "target-rss", intervalMs: 1000 },
+        { name: "redis-backlog", intervalMs: 100 },
+        { name: "pipeline-lag", intervalMs: 50 },
+      ],
+      /** The pipeline histogram's baseline: scraped at the end of k6's warm-up ramp. */
+      async during({ target, plan }, signal) {
+        const pipeline = target.capabilities.metricsPipeline;
+        if (!pipeline) return undefined;
+        await sleepUnlessAborted((plan as FloodPlan).warmupSeconds * 1000, signal);
+        return signal.aborted ? undefined : scrapeHistogram(pipeline.url, pipeline.latencyMetric);
       },
-      async during({ target }, signal) {
-        // The pipeline histogram's baseline: the end of k6's warm-up ramp.
-        if (!target.pipelineMetricsUrl || !target.pipelineLatencyMetric) return;
-        const { pipelineMetricsUrl, pipelineLatencyMetric } = target;
-        await abortableSleep(config.warmupSeconds * 1000, signal);
-        if (!signal.aborted) pipelineBaseline = await scrapeHistogram(pipelineMetricsUrl, pipelineLatencyMetric);
-      },
-      async judge(evidence, { target }) {
+      async judge(evidence, { target }, baseline) {
         const digest = evidence.k6.digest;
-        const after = target.pipelineMetricsUrl && target.pipelineLatencyMetric
-          ? await scrapeHistogram(target.pipelineMetricsUrl, target.pipelineLatencyMetric)
-          : undefined;
-        return [
+        const { capabilities } = target;
+        const pipeline = capabilities.metricsPipeline;
+        const after = pipeline ? await scrapeHistogram(pipeline.url, pipeline.latencyMetric) : undefined;
+        const gates = [
           ...latencyGates(digest, config),
           ...loadGates(digest, config),
           degradationGate(digest, config),
-          ...backlogGates(evidence, config),
-          memoryGate(evidence, digest, config),
-          pipelineGate(evidence, digest, config, { before: pipelineBaseline, after }),
+          ...backlogGates(evidence, config, capabilities),
+          memoryGate(evidence, digest, config, capabilities),
+          pipelineGate(evidence, digest, config, { before: baseline, after }, capabilities),
         ];
+        return withReplayNote(gates, target.venueAdminUrl);
       },
       selftest: [
-        { fault: "slow-path", mustFail: ["latency_p99", "latency_p95", "latency_mean"] },
-        { fault: "history-scan", mustFail: ["latency_degradation"] },
-        { fault: "event-loop-stall", mustFail: ["dropped_iterations"] },
-        { fault: "error-burst", mustFail: ["error_rate"] },
-        { fault: "memory-leak", mustFail: ["memory_growth"] },
-        { fault: "stalled-exporter", mustFail: ["redis_backlog_max", "redis_backlog_end", "pipeline_latency_p99"] },
+        { seededFault: "slow-path", mustFail: ["latency_p99", "latency_p95", "latency_mean"], profile: "smoke-cold" },
+        { seededFault: "history-scan", mustFail: ["latency_degradation"], profile: "smoke-cold" },
+        { seededFault: "event-loop-stall", mustFail: ["dropped_iterations"], profile: "smoke-cold" },
+        { seededFault: "error-burst", mustFail: ["error_rate"], profile: "smoke-cold" },
+        { seededFault: "memory-leak", mustFail: ["memory_growth"], profile: "smoke-cold" },
+        { seededFault: "stalled-exporter", mustFail: ["redis_backlog_max", "redis_backlog_end", "pipeline_latency_p99"], profile: "smoke-cold" },
       ],
     });
   },

@@ -3,28 +3,20 @@
 // from the venue's own fills that it stayed inside its limits and came out flat.
 //
 // The bundled LOBSTER sample spans 49 s; longer runs loop it with continuity (each pass continues
-// the previous one's time and mid — data/replay-loop.ts) and the report lists every seam.
-import type { FlashCrashPlan } from "../../core/plan.ts";
-import { definePlugin } from "../../core/plugins/registry.ts";
-import type { LoopStats } from "../../data/replay-loop.ts";
-import { FlashCrashConfigSchema, SOURCES, type FlashCrashConfig } from "./config.ts";
+// the previous one's time and mid — data/replay-loop.ts). The report says exactly what was played,
+// as the venue tells it: file, reader, instrument and units, span, passes, the crash as applied.
+import { definePlugin } from "../../core/index.ts";
+import { checkL2Source } from "../../data/readers/index.ts";
+import { crashSettings } from "../../data/crash-shaper.ts";
+import { resolve } from "node:path";
+import { NAMED_SOURCES } from "../../data/bundled-samples.ts";
+import { crashNote, observationsNote, observationsProvenance, readReplayProvenance, replayNote } from "../shared/market-data-notes.ts";
+import { FlashCrashConfigSchema, flashCrashPlan, type FlashCrashConfig, type FlashCrashPlan, type FlashCrashProfile } from "./plan.ts";
 import { flashCrashJudgement, type CrashWindow } from "./gates.ts";
 
-type Profile = keyof FlashCrashConfig["profiles"];
-
-/** Say plainly what market the governor saw: which real file, at what speed, looped how often. */
-function replayNote(source: string, speed: number, loops: LoopStats | undefined): string {
-  const seams = loops?.seams ?? [];
-  const looped = seams.length === 0
-    ? "played once, not looped"
-    : `looped ${seams.length} time(s) with continuity (each pass continues the previous one's time and mid; price shifts at the seams: ${seams.map((s) => s.priceShift.toFixed(4)).join(", ")})`;
-  return `Market data: real L2 replay of ${source} at ${speed}x real time, ${looped}.`;
-}
-
-function crashNote(crash: Record<string, unknown>, buildSeconds: number, crashSeconds: number): string {
-  const dropPct = (crash.dropPct as number | undefined) ?? 10;
-  const path = (crash.path as string | undefined) ?? "linear";
-  return `The crash is imposed on the real book (no public L2 file holds a real one): a ${dropPct}% fall along a ${path} path over ${crashSeconds} s starting ${buildSeconds} s into the replay, spreads x${(crash.spreadFactor as number | undefined) ?? 3}, displayed depth −${(crash.depthRemovedPct as number | undefined) ?? 80}%; level spacing, size profile and update rhythm stay the real book's.`;
+/** The file the venue replays: a bundled sample by name (repo-relative), or the user's path made absolute. */
+function replaySource(config: FlashCrashConfig): string {
+  return config.source in NAMED_SOURCES ? NAMED_SOURCES[config.source as keyof typeof NAMED_SOURCES] : resolve(config.source);
 }
 
 export default definePlugin({
@@ -33,76 +25,81 @@ export default definePlugin({
   dependsOn: ["sandbox", "integrity"],
   config: FlashCrashConfigSchema,
   setup(ctx, config) {
-    const phases = (profile: string) => config.profiles[profile as Profile];
-    const source = config.source in SOURCES ? SOURCES[config.source as keyof typeof SOURCES] : config.source;
-    ctx.registerScenario<FlashCrashConfig>({
+    const phases = (profile: string) => config.profiles[profile as FlashCrashProfile];
+    const source = replaySource(config);
+    // A wrong format or reader option is a config error now, not a venue that fails to start later.
+    const { reader } = checkL2Source({ file: source, format: config.format, options: config.readerOptions });
+    ctx.registerScenario<FlashCrashConfig, FlashCrashPlan, Awaited<ReturnType<typeof readReplayProvenance>>>({
       name: "flash-crash",
       description: "real L2 replay bent into a 10% crash in 30 s (spreads x3, depth -80%)",
       script: "flash-crash",
       k6Scenario: "crash",
-      profiles: ["quick", "full", "severe"],
+      gates: [{ id: "max_drawdown" }, { id: "latency_p99_crash" }, { id: "flat_after_crash" }, { id: "limit_breaches" }],
+      profiles: ["quick", "full", "severe", "smoke", "thin"],
       defaultProfile: "quick",
       selftestProfile: "severe",
-      sandboxOptions(profile) {
+      plan: flashCrashPlan,
+      expectedSeconds: (plan) => plan.buildSeconds + plan.crashSeconds + plan.recoverySeconds,
+      samplers: [{ name: "target-rss", intervalMs: 1000 }],
+      limits: config.limits,
+      market(profile) {
         const p = phases(profile);
         return {
-          limits: config.limits,
           replay: {
             source,
+            format: config.format,
+            readerOptions: config.readerOptions,
             loop: true,
             speed: config.speed,
             autostart: false,
             // The crash starts when the build phase ends: the replay clock starts in k6's setup().
             crash: { ...config.crash, ...p.crash, startSeconds: p.buildSeconds, windowSeconds: p.crashSeconds },
+            sizeScale: p.sizeScale,
           },
         };
       },
-      prepare({ runId, target, profile }) {
-        const p = phases(profile);
-        const plan: FlashCrashPlan = {
-          scenario: "flash-crash",
-          runId,
-          targetUrl: target.baseUrl,
-          venueAdminUrl: target.venueAdminUrl ?? "",
-          symbol: config.symbol,
-          rate: config.rate,
-          buildSeconds: p.buildSeconds / config.speed,
-          crashSeconds: p.crashSeconds / config.speed,
-          recoverySeconds: p.recoverySeconds / config.speed,
-          preAllocatedVUs: 20,
-          maxVUs: 200,
-          requestTimeoutMs: 2000,
-          thresholds: { p99Ms: config.thresholds.p99Ms },
-        };
-        return {
-          plan: { ...plan, durationSeconds: plan.buildSeconds + plan.crashSeconds + plan.recoverySeconds },
-          samplers: [{ name: "target-rss", intervalMs: 1000 }],
-        };
+      // What the venue played, read the moment the load ends (the replay runs on until the next reset).
+      async during({ target }, signal) {
+        await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true })));
+        return readReplayProvenance(target.venueAdminUrl);
       },
-      async judge(evidence, { target, profile }) {
+      async judge(evidence, { target, profile }, atLoadEnd) {
         const p = phases(profile);
-        const health = target.venueAdminUrl
-          ? ((await (await fetch(`${target.venueAdminUrl}/health`)).json()) as { startedAt?: number; loops?: unknown })
-          : {};
-        const window: CrashWindow | undefined = health.startedAt
+        const { provenance, health, missing } = atLoadEnd ?? (await readReplayProvenance(target.venueAdminUrl));
+        const startedAt = typeof health.startedAt === "number" ? health.startedAt : undefined;
+        const window: CrashWindow | undefined = startedAt
           ? {
-              replayStartedAt: health.startedAt,
-              crashStart: health.startedAt + (p.buildSeconds * 1000) / config.speed,
-              crashEnd: health.startedAt + ((p.buildSeconds + p.crashSeconds) * 1000) / config.speed,
+              replayStartedAt: startedAt,
+              crashStart: startedAt + (p.buildSeconds * 1000) / config.speed,
+              crashEnd: startedAt + ((p.buildSeconds + p.crashSeconds) * 1000) / config.speed,
             }
           : undefined;
-        const judgement = await flashCrashJudgement(evidence, target, config, window);
-        const crash = { ...config.crash, ...p.crash };
+        // Positions and depth are in the book's units: shares of AAPL, BTC of BTCUSDT, contracts of ESH4.
+        const units = provenance?.units ?? reader.units(undefined);
+        const judgement = await flashCrashJudgement(evidence, target, config, window, units);
+        // What the venue was asked for, defaults filled in, when it cannot say what it applied.
+        const asked = crashSettings({ ...config.crash, ...p.crash, startSeconds: p.buildSeconds, windowSeconds: p.crashSeconds });
+        const notes = provenance
+          ? [replayNote(provenance), ...(provenance.crash ? [crashNote(provenance.crash)] : [])]
+          : [`Market data: real L2 replay of ${source} at ${config.speed}x real time, bent into a crash (${JSON.stringify(asked)}); ${missing ?? "the venue did not say what it played"}, so the span and passes played are unknown.`];
+        if (p.sizeScale < 1) notes.push(`A thin book: every displayed size of the replay × ${p.sizeScale}, prices and rhythm untouched.`);
+        const observations = observationsProvenance(provenance);
+        notes.push(observationsNote(observations, provenance, config.symbol));
+        notes.push(...(judgement.notes ?? []));
         return {
           ...judgement,
-          notes: [replayNote(source, config.speed, health.loops as LoopStats | undefined), crashNote(crash, p.buildSeconds, p.crashSeconds)],
-          facts: { ...judgement.facts, replay: { source, speed: config.speed, loops: health.loops, crash } },
+          notes,
+          facts: { ...judgement.facts, replay: provenance ?? { source, speed: config.speed, crash: asked, missing }, observations },
         };
       },
       selftest: [
-        { fault: "never-flattens", mustFail: ["flat_after_crash", "max_drawdown"] },
-        { fault: "ignore-notional-cap", mustFail: ["limit_breaches"] },
-        { fault: "stale-prices", mustFail: ["flat_after_crash"] },
+        { seededFault: "never-flattens", mustFail: ["flat_after_crash", "max_drawdown"] },
+        { seededFault: "ignore-notional-cap", mustFail: ["limit_breaches"] },
+        { seededFault: "stale-prices", mustFail: ["flat_after_crash"] },
+        // The thin book: the correct governor books partial fills exactly; one that books the
+        // order's size instead of the fill's is off by the cancelled rest.
+        { seededFault: "none", mustFail: [], profile: "thin" },
+        { seededFault: "books-order-size", mustFail: ["integrity_position"], profile: "thin" },
       ],
     });
   },

@@ -1,22 +1,15 @@
 // hard-kill's gates: the pause flag as sampled in Redis, the emergency stop as timed by Gauntlet,
 // and what reached the venue (its journal) while the flag was up.
-import { formatNumber as n, judge, noData, type GateResult, type GateSpec } from "../../core/gates/gate.ts";
-import type { Evidence, Judgement, TargetHandle } from "../../core/plugins/contracts.ts";
-import type { Series } from "../../core/samplers/series.ts";
-import { outageWindows, type AppliedFault } from "../shared/fault-play.ts";
+import { formatNumber as n, gateSpec as spec, judge, noData, outageWindows, type Evidence, type GateResult, type Judgement, type Series, type TargetHandle } from "../../core/index.ts";
 import { firstSafeAction, readVenueJournal } from "../shared/venue-journal.ts";
 import { quiesce } from "../integrity/sources.ts";
-import type { HardKillConfig } from "./index.ts";
+import type { HardKillConfig } from "./config.ts";
 
 export interface EmergencyStop {
   requestedAt: number;
   visibleAt: number | undefined;
   releasedAt: number;
 }
-
-const spec = (id: string, title: string, category: GateSpec["category"], severity: GateSpec["severity"], unit: string, comparator: GateSpec["comparator"], threshold: number): GateSpec => ({
-  id, title, category, severity, unit, comparator, threshold,
-});
 
 /** Runs of consecutive 1-samples: [first sample at 1, last sample at 1]. */
 export function flagIntervals(series: Series | undefined): Array<{ start: number; end: number }> {
@@ -33,21 +26,21 @@ export function flagIntervals(series: Series | undefined): Array<{ start: number
   return intervals;
 }
 
-export async function hardKillGates(evidence: Evidence, target: TargetHandle, config: HardKillConfig, applied: AppliedFault[], stop: EmergencyStop | undefined): Promise<Judgement> {
-  const stopSpec = spec("emergency_stop", "Emergency stop: the pause flag visible in Redis after the request", "safety", "CRITICAL", "s", "<=", config.maxEmergencyStopS);
-  const pauseSpec = spec("pause_within_2s", "Critical pause flag in Redis after the double fault", "safety", "CRITICAL", "s", "<=", config.maxPauseS);
+export async function hardKillGates(evidence: Evidence, target: TargetHandle, config: HardKillConfig, stop: EmergencyStop | undefined): Promise<Judgement> {
+  const stopSpec = spec("emergency_stop", "Emergency stop: the pause flag visible after the request", "safety", "CRITICAL", "s", "<=", config.maxEmergencyStopS);
+  const pauseSpec = spec("pause_within_2s", "Critical pause flag raised after the double fault", "safety", "CRITICAL", "s", "<=", config.maxPauseS);
   const leakSpec = spec("orders_while_paused", "Orders that reached the venue while the pause flag was set", "safety", "CRITICAL", "orders", "==", 0);
   const flattenSpec = spec("flattened_on_stale_data", "Position flattened after market data stayed stale", "safety", "CRITICAL", "shares", "<=", 0.01);
   const safeSpec = spec("first_safe_action", "Time from the double fault to the first safe action", "recovery", "HIGH", "s", "<", config.maxFirstSafeActionS);
 
   const flag = evidence.series["pause-flag"];
-  const faultWindows = outageWindows(applied, "broker", evidence.driveEndMs);
+  const faultWindows = outageWindows(evidence.faults.records, "broker", evidence.driveEndMs);
   const fault = faultWindows[0];
   if (!target.venueJournal || !fault || !flag) {
-    const why = !fault ? "the double fault was never applied" : !flag ? "the target exposes no pause flag in Redis" : "no venue journal";
+    const why = !fault ? "the double fault was never applied" : !flag ? "the pause flag could not be sampled (Redis mirror or /v1/health)" : "no venue journal";
     return { gates: [noData(stopSpec, why), noData(pauseSpec, why), noData(leakSpec, why), noData(flattenSpec, why), noData(safeSpec, why)] };
   }
-  await quiesce(target.baseUrl);
+  await quiesce(target);
   const venue = await readVenueJournal(target.venueJournal);
   if (!venue) return { gates: [noData(leakSpec, "no venue journal")] };
 
@@ -70,7 +63,7 @@ export async function hardKillGates(evidence: Evidence, target: TargetHandle, co
   const first = firstSafeAction(venue, fault.start, config.freshDataMs);
   const gates: GateResult[] = [
     stop?.visibleAt
-      ? judge(stopSpec, (stop.visibleAt - stop.requestedAt) / 1000, `POST /v1/admin/pause at ${n(config.emergencyStopAtS)} s; Gauntlet polled the flag in Redis every 10 ms`)
+      ? judge(stopSpec, (stop.visibleAt - stop.requestedAt) / 1000, `POST /v1/admin/pause at ${n(config.emergencyStopAtS)} s; Gauntlet polled the flag every 10 ms (the Redis mirror's pause key when declared, else /v1/health)`)
       : noData(stopSpec, stop ? "the flag never appeared in Redis within 10 s" : "the drill did not run"),
     judge(pauseSpec, pauseDelay, `double fault at ${new Date(fault.start).toISOString()} (broker cut + market data latency); flag sampled at 10 Hz (${flag.v.length} samples, ${flag.misses} misses): ${afterFault ? `up ${n(pauseDelay)} s later for ${n((afterFault.end - afterFault.start) / 1000)} s` : "never raised"}`),
     judge(leakSpec, leaked.length, `${paused.length} paused interval(s); ${leaked.length} venue receipts inside them${leaked.length ? ` (e.g. ${leaked.slice(0, 3).map((o) => o.clientOrderId).join(", ")})` : ""}`),

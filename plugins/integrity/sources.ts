@@ -4,7 +4,8 @@
 import { Redis } from "ioredis";
 import pg from "pg";
 import Cursor from "pg-cursor";
-import { DecisionIdSet } from "../../core/analysis/decision-ids.ts";
+import { DecisionIdSet, describeFetchError, GauntletError, type LedgerQueries } from "../../core/index.ts";
+import { contractProblem, StateSchema } from "../../protocol/target-contract.ts";
 import type { Books } from "../shared/books.ts";
 import type { VenueFill } from "../shared/venue-journal.ts";
 
@@ -25,10 +26,17 @@ export interface LedgerView {
   fills: VenueFill[];
 }
 
+/** GET /v1/state, checked against the target contract: a wrong shape names the field and the expected form. */
 export async function readGovernor(baseUrl: string): Promise<GovernorView> {
-  const response = await fetch(`${baseUrl}/v1/state`, { signal: AbortSignal.timeout(5000) });
-  if (!response.ok) throw new Error(`${baseUrl}/v1/state → ${response.status}`);
-  const state = (await response.json()) as Record<string, unknown> & { counters?: Record<string, number> };
+  const response = await fetch(`${baseUrl}/v1/state`, { signal: AbortSignal.timeout(5000) }).catch((error: unknown) => {
+    // A governor that died under the load: say so (and where), not "fetch failed".
+    throw new GauntletError("GAUNTLET_TARGET_UNREACHABLE", `the governor stopped answering after the load: GET ${baseUrl}/v1/state: ${describeFetchError(`${baseUrl}/v1/state`, error)}`);
+  });
+  if (!response.ok) throw new GauntletError("GAUNTLET_TARGET_CONTRACT", `GET ${baseUrl}/v1/state answered ${response.status}; the target contract needs 200 with the governor's books`);
+  const body = (await response.json().catch(() => undefined)) as unknown;
+  const problem = contractProblem("GET /v1/state", StateSchema, body);
+  if (problem) throw new GauntletError("GAUNTLET_TARGET_CONTRACT", problem);
+  const state = body as Record<string, unknown> & { counters?: Record<string, number> };
   return {
     positionShares: Number(state.positionShares),
     cashUsd: Number(state.cashUsd),
@@ -48,7 +56,19 @@ export async function readGovernor(baseUrl: string): Promise<GovernorView> {
  * counter has stopped moving, twice in a row: a slow governor may still be working through
  * requests k6 has already given up on.
  */
-export async function quiesce(baseUrl: string, timeoutMs = 15_000): Promise<{ quiet: boolean; waitedMs: number }> {
+export async function quiesce(target: { baseUrl: string }, timeoutMs = 15_000): Promise<{ quiet: boolean; waitedMs: number }> {
+  // A governor that did not settle once in this run (the target handle is the run's) is not waited
+  // for again: the scenario's gates and the integrity check would each sit out the whole timeout.
+  const gaveUp = unsettled.get(target);
+  if (gaveUp) return gaveUp;
+  const settled = await waitUntilQuiet(target.baseUrl, timeoutMs);
+  if (!settled.quiet) unsettled.set(target, settled);
+  return settled;
+}
+
+const unsettled = new WeakMap<object, { quiet: boolean; waitedMs: number }>();
+
+async function waitUntilQuiet(baseUrl: string, timeoutMs: number): Promise<{ quiet: boolean; waitedMs: number }> {
   const started = Date.now();
   let calm = 0;
   let lastDecisions: number | undefined;
@@ -86,14 +106,14 @@ export async function readRedis(url: string, key: string): Promise<Books | undef
   }
 }
 
-/** The ledger: decision ids streamed through a cursor (bounded memory), orders and fills whole. */
-export async function readLedger(url: string): Promise<LedgerView> {
+/** The ledger, through the capability's queries: decision ids streamed through a cursor (bounded memory), orders and fills whole. */
+export async function readLedger(url: string, queries: LedgerQueries): Promise<LedgerView> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const decisionIds = new DecisionIdSet();
     let decisionRows = 0;
-    const cursor = client.query(new Cursor("select id from decisions"));
+    const cursor = client.query(new Cursor(queries.decisions));
     for (;;) {
       const rows = (await cursor.read(20_000)) as Array<{ id: string }>;
       if (rows.length === 0) break;
@@ -102,10 +122,10 @@ export async function readLedger(url: string): Promise<LedgerView> {
     }
     await cursor.close();
     const orders = new Map<string, string>();
-    for (const row of (await client.query("select client_order_id, status from orders")).rows as Array<{ client_order_id: string; status: string }>) {
+    for (const row of (await client.query(queries.orders)).rows as Array<{ client_order_id: string; status: string }>) {
       orders.set(row.client_order_id, row.status);
     }
-    const fills = ((await client.query("select fill_id, client_order_id, side, qty, price, fee, at from fills order by seq")).rows as Array<Record<string, string | number>>).map(
+    const fills = ((await client.query(queries.fills)).rows as Array<Record<string, string | number>>).map(
       (row) => ({ fillId: String(row.fill_id), at: Number(row.at), clientOrderId: String(row.client_order_id), side: row.side as "buy" | "sell", qty: Number(row.qty), price: Number(row.price), fee: Number(row.fee) }),
     );
     return { decisionIds, decisionRows, orders, fills };

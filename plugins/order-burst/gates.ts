@@ -1,21 +1,20 @@
 // order-burst's gates, from the venue's journal (ground truth) and the governor's own books.
-import { formatNumber as n, judge, noData, type GateResult } from "../../core/gates/gate.ts";
-import type { Evidence, TargetHandle } from "../../core/plugins/contracts.ts";
+import { formatNumber as n, gateSpec, judge, noData, type Evidence, type GateResult, type TargetHandle } from "../../core/index.ts";
 import { booksFromFills } from "../shared/books.ts";
 import { breachesAtFills } from "../shared/venue-analysis.ts";
 import { readVenueJournal } from "../shared/venue-journal.ts";
 import { quiesce, readGovernor } from "../integrity/sources.ts";
-import type { OrderBurstConfig } from "./index.ts";
+import type { OrderBurstConfig } from "./config.ts";
 
 export async function orderBurstGates(evidence: Evidence, target: TargetHandle, config: OrderBurstConfig): Promise<GateResult[]> {
-  const breachSpec = { id: "limit_breaches", title: "Hard-limit breaches at any fill", category: "safety", severity: "CRITICAL", unit: "breaches", comparator: "==", threshold: 0 } as const;
-  const pnlSpec = { id: "pnl_delta", title: "Fee-adjusted P&L, governor vs venue fills", category: "integrity", severity: "HIGH", unit: "USD", comparator: "<=", threshold: config.maxPnlDeltaUsd } as const;
-  const fillSpec = { id: "filled_ratio", title: "Orders filled", category: "load", severity: "HIGH", unit: "%", comparator: ">", threshold: config.minFilledPct } as const;
+  const breachSpec = gateSpec("limit_breaches", "Hard-limit breaches at any fill", "safety", "CRITICAL", "breaches", "==", 0);
+  const pnlSpec = gateSpec("pnl_delta", "Fee-adjusted P&L, governor vs venue fills", "integrity", "HIGH", "USD", "<=", config.maxPnlDeltaUsd);
+  const fillSpec = gateSpec("filled_ratio", "Orders filled", "load", "HIGH", "%", ">", config.minFilledPct);
   if (!target.venueJournal) {
     const why = "the target has no venue journal: these gates are judged from the venue's fills only";
     return [noData(breachSpec, why), noData(pnlSpec, why), noData(fillSpec, why)];
   }
-  await quiesce(target.baseUrl);
+  await quiesce(target);
   const [venue, governor] = await Promise.all([readVenueJournal(target.venueJournal), readGovernor(target.baseUrl)]);
   if (!venue || venue.orderIds.size === 0) {
     const why = `the venue received no order from ${n(evidence.k6.digest.requests)} decisions`;

@@ -1,50 +1,33 @@
-// The bundled target: the reference governor with its venue, Redis, PostgreSQL and Toxiproxy.
+// The bundled target: the reference governor with its Redis, PostgreSQL and metrics exporter, on
+// the market (venue, proxies, Toxiproxy) Gauntlet provisions for every target.
 import { z } from "zod";
-import { definePlugin } from "../../core/plugins/registry.ts";
+import { definePlugin, GauntletError } from "../../core/index.ts";
 import { FAULTS, type FaultName } from "../../sandbox/config.ts";
-import { GauntletError } from "../../core/errors.ts";
-import { launchSandbox, PROXY_NAMES } from "./launch.ts";
+import { launchSandbox, SANDBOX_PROXIES, startSandboxServices, type SandboxServices } from "./launch.ts";
 
 export default definePlugin({
   name: "sandbox",
-  description: "Reference risk governor, venue simulator and metrics exporter on private Redis/PostgreSQL/Toxiproxy.",
+  description: "Reference risk governor and metrics exporter on private Redis/PostgreSQL, on Gauntlet's venue.",
   config: z.strictObject({}),
   setup(ctx) {
     ctx.registerTarget({
       name: "sandbox",
       description: "the bundled reference governor (shadow mode)",
-      async provision({ runDir, toxiproxyBinary, faults, events, options }) {
-        const unknown = faults.filter((fault) => !(FAULTS as readonly string[]).includes(fault));
+      proxyNames: () => [...SANDBOX_PROXIES],
+      // Redis and PostgreSQL last a whole session; the governor's reset empties them between runs.
+      async openShared({ dir, market, events }) {
+        const services = await startSandboxServices(dir, market);
+        for (const managed of [services.redis.process, services.postgres.process]) events.emit("service.start", { name: managed.name, pid: managed.pid, log: managed.logFile });
+        return { services, stop: services.stop };
+      },
+      async provision({ runDir, market, shared, seededFaults, events }) {
+        const unknown = seededFaults.filter((fault) => !(FAULTS as readonly string[]).includes(fault));
         if (unknown.length) {
-          throw new GauntletError("GAUNTLET_USAGE", `unknown sandbox fault ${unknown.map((f) => `"${f}"`).join(", ")}; allowed: ${FAULTS.join(", ")}`);
+          throw new GauntletError("GAUNTLET_USAGE", `unknown seeded fault ${unknown.map((f) => `"${f}"`).join(", ")}; the sandbox has: ${FAULTS.join(", ")}`);
         }
-        const sandbox = await launchSandbox({
-          dir: runDir,
-          toxiproxyBinary,
-          faults: faults as FaultName[],
-          venue: options.venue as never,
-          limits: options.limits as never,
-          replay: options.replay as never,
-        });
+        const sandbox = await launchSandbox({ dir: runDir, market, seededFaults: seededFaults as FaultName[], services: shared?.services as SandboxServices | undefined });
         for (const managed of sandbox.processes) events.emit("service.start", { name: managed.name, pid: managed.pid, log: managed.logFile });
-        return {
-          name: "sandbox",
-          baseUrl: sandbox.governorUrl,
-          metricsUrl: sandbox.governorMetricsUrl,
-          rssMetric: "governor_process_resident_memory_bytes",
-          pipelineMetricsUrl: sandbox.exporterMetricsUrl,
-          pipelineLatencyMetric: "governor_pipeline_latency_seconds",
-          pipelineArrivalMetric: "governor_pipeline_newest_arrival_timestamp_seconds",
-          redisUrl: sandbox.redisUrl,
-          keys: sandbox.keys,
-          postgresUrl: sandbox.postgresUrl,
-          toxiproxyUrl: sandbox.toxiproxyUrl,
-          proxies: [...PROXY_NAMES],
-          venueAdminUrl: sandbox.venueAdminUrl,
-          venueJournal: sandbox.journal,
-          venueMarketLog: sandbox.config.venue.marketLog,
-          stop: sandbox.stop,
-        };
+        return { name: "sandbox", baseUrl: sandbox.governorUrl, capabilities: sandbox.capabilities, stop: sandbox.stop };
       },
     });
   },

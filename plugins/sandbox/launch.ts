@@ -1,49 +1,60 @@
-// Provisions the bundled target: a private Redis, PostgreSQL and toxiproxy-server, the venue
-// simulator, the reference governor and its metrics exporter. Every path from the governor to
-// its dependencies goes through a Toxiproxy proxy, so any of them can be faulted:
+// Provisions the bundled target on the market Gauntlet provisions for every target: a private
+// Redis and PostgreSQL, the reference governor and its metrics exporter. Every path from the
+// governor to its dependencies goes through a proxy on the run's Toxiproxy, so any of them can be
+// faulted:
 //
-//   governor ──▶ toxiproxy[broker]      ──▶ venue order desk
+//   governor ──▶ toxiproxy[broker]      ──▶ venue order desk       (the market's, every target)
 //            ──▶ toxiproxy[market_data] ──▶ venue market data
 //            ──▶ toxiproxy[redis]       ──▶ redis ◀── exporter (direct: the pipeline's far end)
 //            ──▶ toxiproxy[postgres]    ──▶ postgresql
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { mkdirSync } from "node:fs";
-import { ToxiproxyApi } from "../../core/faults/toxiproxy-api.ts";
-import { log } from "../../core/log.ts";
-import { REPO_ROOT, repoPath } from "../../core/paths.ts";
-import { startProcess, waitUntilReady, type ManagedProcess } from "../../core/services/child-process.ts";
-import { freePort } from "../../core/services/ports.ts";
-import { startPostgres } from "../../core/services/postgres-server.ts";
-import { startRedis } from "../../core/services/redis-server.ts";
-import { startToxiproxy } from "../../core/services/toxiproxy-server.ts";
-import { DEFAULT_REPLAY_SOURCE, KEYS, SandboxConfigSchema, type FaultName, type ReplayConfig, type SandboxConfig } from "../../sandbox/config.ts";
+import {
+  freePort,
+  log,
+  REPO_ROOT,
+  repoPath,
+  startPostgres,
+  startProcess,
+  startRedis,
+  waitUntilReady,
+  type Capabilities,
+  type ManagedProcess,
+  type Market,
+  type PostgresInstance,
+  type RedisInstance,
+} from "../../core/index.ts";
+import { KEYS, SandboxConfigSchema, type FaultName, type SandboxConfig } from "../../sandbox/config.ts";
 
-export const PROXY_NAMES = ["broker", "market_data", "redis", "postgres"] as const;
-export type ProxyName = (typeof PROXY_NAMES)[number];
+/** The sandbox's own paths, besides the venue's broker and market_data. */
+export const SANDBOX_PROXIES = ["redis", "postgres"] as const;
+
+/** The sandbox's long-lived services: Redis and PostgreSQL, each behind its proxy on the run's Toxiproxy. */
+export interface SandboxServices {
+  redis: RedisInstance;
+  postgres: PostgresInstance;
+  /** host:port of the proxies the governor uses. */
+  redisProxy: string;
+  postgresProxy: string;
+  stop(): Promise<void>;
+}
 
 export interface SandboxOptions {
   dir: string;
-  toxiproxyBinary: string;
-  faults: FaultName[];
+  market: Market;
+  seededFaults: FaultName[];
   /** Fixed governor port (`gauntlet sandbox up`); a free one otherwise. */
   governorPort?: number;
-  venue?: Partial<Pick<SandboxConfig["venue"], "roundTripMs" | "roundTripJitterMs" | "feeBps" | "minFeeUsd">>;
-  replay?: Partial<ReplayConfig>;
-  limits?: Partial<SandboxConfig["limits"]>;
+  /** Redis and PostgreSQL already up for a session; started (and stopped) here when absent. */
+  services?: SandboxServices;
 }
 
 export interface SandboxHandle {
   governorUrl: string;
-  governorMetricsUrl: string;
-  exporterMetricsUrl: string;
-  venueAdminUrl: string;
-  journal: string;
   redisUrl: string;
   postgresUrl: string;
-  toxiproxyUrl: string;
-  toxiproxy: ToxiproxyApi;
-  /** Redis keys of the target contract. */
-  keys: typeof KEYS;
+  /** What the reference governor offers beyond the minimum contract: all four capabilities. */
+  capabilities: Capabilities;
   config: SandboxConfig;
   processes: ManagedProcess[];
   stop(): Promise<void>;
@@ -67,64 +78,56 @@ async function httpOk(url: string): Promise<boolean> {
   return response.ok;
 }
 
-export async function launchSandbox(options: SandboxOptions): Promise<SandboxHandle> {
-  const dir = options.dir;
+/** Redis and PostgreSQL, and their proxies on the market's Toxiproxy (names "redis" and "postgres"). */
+export async function startSandboxServices(dir: string, market: Market): Promise<SandboxServices> {
   mkdirSync(dir, { recursive: true });
-  const [redisPort, pgPort, toxiPort, orderPort, mdPort, adminPort, exporterPort, ...proxyPorts] = await Promise.all(
-    Array.from({ length: 7 + PROXY_NAMES.length }, () => freePort()),
-  );
+  const [redisPort, pgPort] = await Promise.all([freePort(), freePort()]);
+  // allSettled, not all: when one service fails to start, the one that did must still be stopped.
+  const [redisStart, postgresStart] = await Promise.allSettled([startRedis(join(dir, "redis"), redisPort), startPostgres(join(dir, "postgres"), pgPort)]);
+  const started = [redisStart, postgresStart].flatMap((start) => (start.status === "fulfilled" ? [start.value.process] : []));
+  const stop = async () => {
+    for (const managed of started.reverse()) await managed.stop().catch(() => undefined);
+  };
+  try {
+    if (redisStart.status === "rejected") throw redisStart.reason;
+    if (postgresStart.status === "rejected") throw postgresStart.reason;
+    const [redis, postgres] = [redisStart.value, postgresStart.value];
+    const redisProxy = await market.addProxy("redis", `127.0.0.1:${redis.port}`);
+    const postgresProxy = await market.addProxy("postgres", `127.0.0.1:${postgres.port}`);
+    return { redis, postgres, redisProxy, postgresProxy, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The reference governor and its exporter (new for each run: seeded faults are set at launch). */
+export async function launchSandbox(options: SandboxOptions): Promise<SandboxHandle> {
+  const { dir, market } = options;
+  mkdirSync(dir, { recursive: true });
+  const own = options.services ? undefined : await startSandboxServices(dir, market);
+  const services = (options.services ?? own)!;
+  const { redis, postgres } = services;
+  const exporterPort = await freePort();
   const governorPort = options.governorPort ?? (await freePort());
   const processes: ManagedProcess[] = [];
   const stop = async () => {
     for (const managed of processes.reverse()) await managed.stop().catch(() => undefined);
+    await own?.stop();
   };
   try {
-    // allSettled, not all: when one service fails to start, the ones that did must still be stopped.
-    const [redisStart, postgresStart, toxiproxyStart] = await Promise.allSettled([
-      startRedis(join(dir, "redis"), redisPort!),
-      startPostgres(join(dir, "postgres"), pgPort!),
-      startToxiproxy(options.toxiproxyBinary, join(dir, "toxiproxy"), toxiPort!),
-    ]);
-    for (const start of [redisStart, postgresStart, toxiproxyStart]) if (start.status === "fulfilled") processes.push(start.value.process);
-    if (redisStart.status === "rejected") throw redisStart.reason;
-    if (postgresStart.status === "rejected") throw postgresStart.reason;
-    if (toxiproxyStart.status === "rejected") throw toxiproxyStart.reason;
-    const [redis, postgres, toxiproxy] = [redisStart.value, postgresStart.value, toxiproxyStart.value];
-
-    const proxyPort = Object.fromEntries(PROXY_NAMES.map((name, i) => [name, proxyPorts[i]!])) as Record<ProxyName, number>;
-    const api = new ToxiproxyApi(toxiproxy.apiUrl);
-    await api.populate([
-      { name: "broker", listen: `127.0.0.1:${proxyPort.broker}`, upstream: `127.0.0.1:${orderPort}` },
-      { name: "market_data", listen: `127.0.0.1:${proxyPort.market_data}`, upstream: `127.0.0.1:${mdPort}` },
-      { name: "redis", listen: `127.0.0.1:${proxyPort.redis}`, upstream: `127.0.0.1:${redis.port}` },
-      { name: "postgres", listen: `127.0.0.1:${proxyPort.postgres}`, upstream: `127.0.0.1:${postgres.port}` },
-    ]);
-
     const config = SandboxConfigSchema.parse({
       governor: {
         port: governorPort,
-        brokerAddress: `127.0.0.1:${proxyPort.broker}`,
-        marketDataAddress: `127.0.0.1:${proxyPort.market_data}`,
-        redisUrl: `redis://127.0.0.1:${proxyPort.redis}`,
-        postgresUrl: `postgres://${postgres.user}@127.0.0.1:${proxyPort.postgres}/${postgres.database}`,
-      },
-      venue: {
-        orderPort,
-        marketDataPort: mdPort,
-        adminPort,
-        journal: join(dir, "venue-journal.ndjson"),
-        replay: { ...options.replay, source: resolve(REPO_ROOT, options.replay?.source ?? DEFAULT_REPLAY_SOURCE) },
-        marketLog: join(dir, "venue-market.ndjson"),
-        ...options.venue,
+        brokerAddress: market.brokerAddress,
+        marketDataAddress: market.marketDataAddress,
+        redisUrl: `redis://${services.redisProxy}`,
+        postgresUrl: `postgres://${postgres.user}@${services.postgresProxy}/${postgres.database}`,
       },
       exporter: { port: exporterPort, redisUrl: redis.url },
-      limits: options.limits ?? {},
-      faults: options.faults,
+      seededFaults: options.seededFaults,
     });
 
-    const venue = startNode("venue", "sandbox/venue/main.ts", dir, config);
-    processes.push(venue);
-    await waitUntilReady(venue, () => httpOk(`http://127.0.0.1:${adminPort}/health`));
     const exporter = startNode("exporter", "sandbox/exporter/main.ts", dir, config);
     processes.push(exporter);
     // Heap sizing, like a production service would: a fixed 16 MB young generation (fewer
@@ -141,20 +144,26 @@ export async function launchSandbox(options: SandboxOptions): Promise<SandboxHan
       waitUntilReady(exporter, () => httpOk(`http://127.0.0.1:${exporterPort}/metrics`)),
       waitUntilReady(governor, () => httpOk(`http://127.0.0.1:${governorPort}/v1/health`)),
     ]);
-    log.debug(`sandbox up: governor :${governorPort}, toxiproxy :${toxiPort}`);
+    log.debug(`sandbox up: governor :${governorPort}, exporter :${exporterPort}`);
+    const governorUrl = `http://127.0.0.1:${governorPort}`;
     return {
-      governorUrl: `http://127.0.0.1:${governorPort}`,
-      governorMetricsUrl: `http://127.0.0.1:${governorPort}/metrics`,
-      exporterMetricsUrl: `http://127.0.0.1:${exporterPort}/metrics`,
-      venueAdminUrl: `http://127.0.0.1:${adminPort}`,
-      journal: config.venue.journal,
+      governorUrl,
       redisUrl: redis.url,
       postgresUrl: postgres.url,
-      toxiproxyUrl: toxiproxy.apiUrl,
-      toxiproxy: api,
-      keys: KEYS,
+      capabilities: {
+        processMetrics: { url: `${governorUrl}/metrics`, rssMetric: "governor_process_resident_memory_bytes" },
+        // Direct (not through Toxiproxy): Gauntlet reads the state, it does not fault its own reads.
+        redisMirror: { url: redis.url, stateKey: KEYS.state, pausedKey: KEYS.paused },
+        ledger: { url: postgres.url, queries: LEDGER_QUERIES },
+        metricsPipeline: {
+          url: `http://127.0.0.1:${exporterPort}/metrics`,
+          latencyMetric: "governor_pipeline_latency_seconds",
+          arrivalMetric: "governor_pipeline_newest_arrival_timestamp_seconds",
+          backlog: { redisUrl: redis.url, key: KEYS.events },
+        },
+      },
       config,
-      processes,
+      processes: [...(own ? [own.redis.process, own.postgres.process] : []), ...processes],
       stop,
     };
   } catch (error) {
@@ -162,3 +171,10 @@ export async function launchSandbox(options: SandboxOptions): Promise<SandboxHan
     throw error;
   }
 }
+
+/** The reference governor's ledger tables (sandbox/governor/ledger.ts), as the ledger capability reads them. */
+const LEDGER_QUERIES = {
+  decisions: "select id from decisions",
+  orders: "select client_order_id, status, reason, created_at, decision_id from orders",
+  fills: "select fill_id, client_order_id, side, qty, price, fee, at from fills order by seq",
+};

@@ -16,7 +16,9 @@
 // - drawdown%(t) = 100 × (peak(t) − equity(t)) / peak(t); max drawdown = its maximum.
 // - intraday loss at a fill = C − equity at that fill (fees and slippage against the mid included).
 // `at` of fills and `t` of mids must be on one clock (the journal's `at` is the venue's wall clock).
-import type { Limits } from "../../sandbox/config.ts";
+import { formatNumber as n } from "../../core/index.ts";
+import type { Limits } from "../../protocol/limits.ts";
+import { PARTIAL_FILL_REASON } from "../../protocol/venue-protocol.ts";
 import type { VenueFill } from "./venue-journal.ts";
 
 export type { VenueFill };
@@ -161,6 +163,36 @@ export function breachesAtFills(fills: readonly VenueFill[], mids: readonly MidS
     }
   });
   return breaches;
+}
+
+/**
+ * The breaches a gate counts. A fill that reduces the position while the loss is over the limit is
+ * the governor doing what the limit demands (the market moved, not the governor): it is listed
+ * apart, not counted. One rule for every scenario (flash crash, probes, drills).
+ */
+export function countedBreaches(breaches: readonly Breach[]): Breach[] {
+  return breaches.filter((b) => !(b.limit === "maxIntradayLossUsd" && b.reducesRisk));
+}
+
+/** One breach as a person reads it: which limit, at which fill and order, by how much. */
+export function describeBreach(b: Breach): string {
+  return `${b.limit} at fill ${b.fillId} (${b.clientOrderId}): ${n(b.value)} > ${n(b.limitValue)}`;
+}
+
+/** How the book's depth shaped the fills: orders filled in part (the rest cancelled), and walks past the touch. */
+export interface DepthEffects {
+  partialFills: number;
+  multiLevelFills: number;
+  deepestWalk: number;
+  fills: number;
+}
+
+export function depthEffects(view: { fills: readonly VenueFill[]; cancels: ReadonlyMap<string, { reason: string }> }): DepthEffects {
+  const filled = new Set(view.fills.map((fill) => fill.clientOrderId));
+  let partialFills = 0;
+  for (const [id, cancel] of view.cancels) if (filled.has(id) && cancel.reason === PARTIAL_FILL_REASON) partialFills++;
+  const walks = view.fills.map((fill) => fill.levels ?? 1);
+  return { partialFills, multiLevelFills: walks.filter((levels) => levels > 1).length, deepestWalk: Math.max(0, ...walks), fills: view.fills.length };
 }
 
 export interface FlatCheck {

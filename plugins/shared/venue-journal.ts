@@ -1,6 +1,6 @@
-// The venue's journal (NDJSON written by the venue simulator, sandbox/venue/order-desk.ts): every
-// order it received, every reject and every fill — the ground truth that scenarios and the
-// integrity check judge the governor against, never the governor's own word.
+// The venue's journal (NDJSON written by the venue, venue/order-desk.ts): every order it received,
+// every cancel, reject and fill, and every line it could not read — the ground truth that
+// scenarios and the integrity check judge the governor against, never the governor's own word.
 import { createReadStream, existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 
@@ -11,8 +11,12 @@ export interface VenueFill {
   clientOrderId: string;
   side: "buy" | "sell";
   qty: number;
+  /** When the governor created it (protocol field createdAt), epoch ms; absent when it did not say. */
+  createdAt?: number;
   /** Volume-weighted over the levels the order walked. */
   price: number;
+  /** How many levels of the book it walked (1 = the touch); absent in older journals. */
+  levels?: number;
   fee: number;
   /** The book the order filled against; its mid is the mark at the fill. */
   bid?: number;
@@ -22,6 +26,12 @@ export interface VenueFill {
 /** One order as the venue received it (every receipt, duplicates included). */
 export interface VenueOrder {
   clientOrderId: string;
+  /** The decision it answers; absent for the governor's own orders (flattening). */
+  decisionId?: string;
+  side: "buy" | "sell";
+  qty: number;
+  /** When the governor created it (protocol field createdAt), epoch ms; absent when it did not say. */
+  createdAt?: number;
   /** Venue wall clock, epoch ms. */
   receivedAt: number;
   /** How old the governor's market data was when it decided (-1: unknown). */
@@ -36,27 +46,43 @@ export interface VenueView {
   orders: VenueOrder[];
   /** Orders the venue rejected. */
   rejected: Set<string>;
+  /** Orders given up, with the reason: by the governor (a cancel message), or the rest of a partial fill. */
+  cancels: Map<string, { reason: string; at: number; known: boolean; remainingQty: number }>;
   fills: VenueFill[];
+  /** Lines the venue could not read as protocol v1 messages. */
+  protocolErrors: Array<{ line: string; why: string; at: number }>;
 }
 
 /** Stream the venue journal (NDJSON) into what the checks need. */
 export async function readVenueJournal(path: string): Promise<VenueView | undefined> {
   if (!existsSync(path)) return undefined;
-  const view: VenueView = { orderIds: new Set(), duplicateOrders: [], orders: [], rejected: new Set(), fills: [] };
+  const view: VenueView = { orderIds: new Set(), duplicateOrders: [], orders: [], rejected: new Set(), cancels: new Map(), fills: [], protocolErrors: [] };
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line) continue;
-    const record = JSON.parse(line) as { kind: string; clientOrderId: string; receivedAt?: number; marketDataAgeMs?: number } & Partial<VenueFill>;
+    const record = JSON.parse(line) as {
+      kind: string; clientOrderId: string; decisionId?: string; createdAt?: number; receivedAt?: number; marketDataAgeMs?: number;
+      reason?: string; known?: boolean; remainingQty?: number; why?: string; line?: string; levels?: number;
+    } & Partial<VenueFill>;
     if (record.kind === "order") {
       if (view.orderIds.has(record.clientOrderId)) view.duplicateOrders.push(record.clientOrderId);
       view.orderIds.add(record.clientOrderId);
-      view.orders.push({ clientOrderId: record.clientOrderId, receivedAt: Number(record.receivedAt), marketDataAgeMs: Number(record.marketDataAgeMs ?? -1) });
+      view.orders.push({
+        clientOrderId: record.clientOrderId, decisionId: record.decisionId, side: record.side as "buy" | "sell", qty: Number(record.qty),
+        createdAt: record.createdAt === undefined ? undefined : Number(record.createdAt),
+        receivedAt: Number(record.receivedAt), marketDataAgeMs: Number(record.marketDataAgeMs ?? -1),
+      });
+    } else if (record.kind === "cancel") {
+      view.cancels.set(record.clientOrderId, { reason: String(record.reason ?? ""), at: Number(record.at), known: Boolean(record.known), remainingQty: Number(record.remainingQty ?? 0) });
+    } else if (record.kind === "protocol-error") {
+      view.protocolErrors.push({ line: String(record.line), why: String(record.why), at: Number(record.at) });
     } else if (record.kind === "reject") {
       view.rejected.add(record.clientOrderId);
     } else if (record.kind === "fill") {
       view.fills.push({
         fillId: String(record.fillId), at: Number(record.at), clientOrderId: record.clientOrderId, side: record.side as "buy" | "sell",
         qty: Number(record.qty), price: Number(record.price), fee: Number(record.fee),
+        levels: record.levels === undefined ? undefined : Number(record.levels),
         bid: record.bid === undefined ? undefined : Number(record.bid), ask: record.ask === undefined ? undefined : Number(record.ask),
       });
     }

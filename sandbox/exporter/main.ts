@@ -8,7 +8,7 @@ import client from "prom-client";
 import { KEYS, loadSandboxConfig } from "../config.ts";
 
 const config = loadSandboxConfig();
-const stalls = config.faults.includes("stalled-exporter");
+const stalls = config.seededFaults.includes("stalled-exporter");
 const registry = new client.Registry();
 
 const decisions = new client.Counter({

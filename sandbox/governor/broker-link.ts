@@ -5,10 +5,11 @@
 // written into it are "in doubt" — the venue may or may not have them. On every (re)connect the
 // governor says which fill it saw last and which orders are in doubt; the venue replays the fills
 // it missed and answers which in-doubt orders it knows. An unknown order is sent again exactly
-// once if it is still fresh, otherwise cancelled with a reason. Nothing is lost, nothing is sent
-// twice — unless a seeded fault says so.
-import type { AckMessage, FillMessage, OrderMessage, RejectMessage } from "../wire.ts";
-import { TcpLink } from "./tcp-link.ts";
+// once if it is still fresh, otherwise cancelled with a reason — told to the venue too, so its
+// journal accounts for every order. Nothing is lost, nothing is sent twice — unless a seeded fault
+// says so. The framing and the messages are the venue protocol's (protocol/).
+import { VenueConnection } from "../../protocol/venue-connection.ts";
+import { encode, VENUE_PROTOCOL_VERSION, type AckMessage, type FillMessage, type OrderMessage, type RejectMessage, type VenueToGovernor } from "../../protocol/venue-protocol.ts";
 
 export interface BrokerEvents {
   onAck(message: AckMessage): void;
@@ -28,6 +29,8 @@ export interface BrokerPolicy {
   /** Seeded faults. */
   resendTwice?: boolean;
   dropInDoubt?: boolean;
+  /** Seeded fault: a fill whose seq is not above the last one seen is taken for a duplicate. */
+  fillSeqHighWater?: boolean;
 }
 
 export const DEFAULT_BROKER_POLICY: BrokerPolicy = { ackTimeoutMs: 1000, resendWithinMs: 5000, retryMs: 100 };
@@ -43,8 +46,11 @@ export class BrokerLink {
   readonly queue: Array<{ order: OrderMessage; createdAt: number }> = [];
   /** Written, not yet acknowledged. */
   private readonly inFlight = new Map<string, InFlight>();
+  /** Every fill up to this seq is applied (what the hello tells the venue: it replays the rest). */
   private lastFillSeq = 0;
-  private readonly link: TcpLink;
+  /** Fills applied above lastFillSeq: fills may arrive out of order, and a resend repeats a seq. */
+  private readonly appliedAbove = new Set<number>();
+  private readonly link: VenueConnection;
   private readonly watchdog: NodeJS.Timeout;
   /** Waiting for the venue's answer to our hello (since helloAt). */
   private greeting = false;
@@ -55,14 +61,14 @@ export class BrokerLink {
     private readonly events: BrokerEvents,
     private readonly policy: BrokerPolicy = DEFAULT_BROKER_POLICY,
   ) {
-    this.link = new TcpLink(
+    this.link = new VenueConnection(
       address,
       {
         onConnect: (socket) => {
           this.greeting = true;
           this.helloAt = Date.now();
           const inDoubt = [...this.inFlight.keys()];
-          socket.write(`${JSON.stringify({ type: "hello", lastFillSeq: this.lastFillSeq, inDoubt })}\n`);
+          socket.write(encode({ type: "hello", version: VENUE_PROTOCOL_VERSION, lastFillSeq: this.lastFillSeq, inDoubt }));
           this.events.onConnectionChange(true);
         },
         onDisconnect: () => this.events.onConnectionChange(false),
@@ -92,6 +98,14 @@ export class BrokerLink {
     return this.inFlight.size;
   }
 
+  /** A new run (the venue was reset too): no order is pending, no fill has been seen. */
+  reset(): void {
+    this.queue.length = 0;
+    this.inFlight.clear();
+    this.lastFillSeq = 0;
+    this.appliedAbove.clear();
+  }
+
   submit(order: OrderMessage, createdAt = Date.now()): void {
     this.queue.push({ order, createdAt });
     if (this.connected) this.flush();
@@ -100,7 +114,7 @@ export class BrokerLink {
   private write(order: OrderMessage, createdAt: number): void {
     order.sentAt = Date.now();
     this.inFlight.set(order.clientOrderId, { order, createdAt, writtenAt: order.sentAt });
-    this.link.write(`${JSON.stringify(order)}\n`);
+    this.link.write(encode(order));
     this.events.onSent(order);
   }
 
@@ -137,17 +151,32 @@ export class BrokerLink {
       if (this.policy.dropInDoubt) continue; // seeded fault: forgotten, neither sent nor cancelled
       if (this.policy.resendTwice) {
         this.write(flight.order, flight.createdAt);
-        this.link.write(`${JSON.stringify(flight.order)}\n`);
+        this.link.write(encode(flight.order));
       } else if (now - flight.createdAt <= this.policy.resendWithinMs) {
         this.write(flight.order, flight.createdAt);
       } else {
-        this.events.onCancel(flight.order, `expired-in-outage: ${Math.round((now - flight.createdAt) / 1000)} s old when the link came back`);
+        const reason = `expired-in-outage: ${Math.round((now - flight.createdAt) / 1000)} s old when the link came back`;
+        this.link.write(encode({ type: "cancel", clientOrderId: id, reason }));
+        this.events.onCancel(flight.order, reason);
       }
     }
   }
 
+  /** Whether a fill seq is new: each seq is applied once, in whatever order the seqs arrive. */
+  private firstTime(seq: number): boolean {
+    if (this.policy.fillSeqHighWater) {
+      if (seq <= this.lastFillSeq) return false;
+      this.lastFillSeq = seq;
+      return true;
+    }
+    if (seq <= this.lastFillSeq || this.appliedAbove.has(seq)) return false;
+    this.appliedAbove.add(seq);
+    while (this.appliedAbove.delete(this.lastFillSeq + 1)) this.lastFillSeq++;
+    return true;
+  }
+
   private receive(line: string): void {
-    const message = JSON.parse(line) as AckMessage | FillMessage | RejectMessage | { type: "hello"; known: string[] };
+    const message = JSON.parse(line) as VenueToGovernor;
     switch (message.type) {
       case "hello":
         this.resolveInDoubt(new Set(message.known));
@@ -156,8 +185,7 @@ export class BrokerLink {
         break;
       case "fill":
         this.inFlight.delete(message.clientOrderId);
-        if (message.seq <= this.lastFillSeq) return; // already applied before a reconnect
-        this.lastFillSeq = message.seq;
+        if (!this.firstTime(message.seq)) return; // a replay after a reconnect, or a resend
         this.events.onFill(message);
         break;
       case "ack":
@@ -168,6 +196,10 @@ export class BrokerLink {
       case "reject":
         this.inFlight.delete(message.clientOrderId);
         this.events.onReject(message);
+        break;
+      case "cancelled":
+        // A cancel we asked for, or the unfilled rest of a partial fill: the order is already closed.
+        this.inFlight.delete(message.clientOrderId);
         break;
     }
   }

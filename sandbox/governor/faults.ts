@@ -14,6 +14,7 @@
 //   never-flattens    ignores the stress breaker, drawdown and loss stops             → flat after the crash, drawdown
 //   ignore-notional-cap  skips the position notional cap                              → hard-limit breaches at fills
 //   stale-prices      prices from a cache refreshed once a minute (age looks fresh)    → flat after the crash
+//   books-order-size  books a fill at the order's size, not the size filled             → position vs the venue (thin book)
 //   sends-queued-twice   in-doubt orders sent twice after a reconnect                  → order queue intact
 //   drops-queue       in-doubt orders forgotten after a reconnect                      → order queue intact
 //   panic-sells-on-disconnect  dumps the position when the broker goes away            → positions held
@@ -21,7 +22,23 @@
 //   leaks-orders-while-paused  trades through the critical pause                       → orders while paused
 //   late-pause        raises the critical pause 4 s into a double fault                 → pause within 2 s
 //   ledger-drops-on-error  discards a ledger batch PostgreSQL refused                  → ledger complete
+//   forgets-in-flight exposure counts filled shares only, not orders in flight        → notional cap (limit-notional)
+//   turnover-on-fills turnover counted when fills arrive, not when orders are sent    → turnover cap (limit-turnover)
+//   sizes-at-mid      converts the trade's USD at the mid, fills at the ask/bid         → single-trade cap (limit-single-trade)
+//   loss-realized-only  the loss stop reads realized P&L (position at cost)           → loss stop (limit-loss)
+//   drawdown-at-cost  the drawdown stops mark the position at cost, not the market    → drawdown stops (limit-drawdown)
+//   loss-resets-on-reconnect  the day's loss starts again from the equity at a broker reconnect → loss stop (limit-loss-reconnect)
+//   fill-seq-high-water  a fill seq below the last one seen is taken for a duplicate   → position vs the venue (out-of-order fills)
+//   ignores-unknown-fills  a fill for an order it did not send is not booked           → position vs the venue (unknown-order fill)
+//   ack-reopens-order  a late ack sets a filled order back to "acked" in the ledger    → every order terminal (late ack)
+//   trusts-crossed-book  takes a crossed book for a price                            → no trading on bad market data
+//   age-from-arrival  measures data age from arrival, so a frozen feed looks fresh     → no trading on bad market data
 import type { FaultName } from "../config.ts";
+
+/** How many times history-scan walks the history per decision: enough to show within a 15 s flood. */
+const HISTORY_PASSES = 12;
+
+const LEAK_PADDING_BYTES = 8192;
 
 export class Faults {
   private readonly active: Set<FaultName>;
@@ -57,12 +74,22 @@ export class Faults {
       if (this.arrivals.length > 300) spin(0.9);
     }
     if (this.active.has("history-scan")) {
+      // A per-decision statistic recomputed over the whole history, a dozen ways: cheap at first,
+      // it grows with every decision until it dominates the decision path.
       let worst = 0;
-      for (const past of this.history) if (past.latency > worst && past.verdict !== "x") worst = past.latency;
-      for (const past of this.history) if (past.latency * 0.5 > worst) worst = past.latency;
+      for (let pass = 0; pass < HISTORY_PASSES; pass++) {
+        for (const past of this.history) if (past.latency > worst && past.verdict !== "x") worst = past.latency;
+        for (const past of this.history) if (past.latency * 0.5 > worst + pass) worst = past.latency;
+      }
       this.history.push({ latency: worst + (this.decisions % 7), verdict: "approved" });
     }
-    if (this.active.has("memory-leak")) this.leaked.push(Buffer.concat([body, Buffer.alloc(2048, 1)]));
+    if (this.active.has("memory-leak")) {
+      // 8 KiB a decision (≈ 8 MB/s at 1,000/s): well clear of the heap's own ±20 MB sawtooth
+      // even on a 13-second smoke flood; outside the pooled-buffer size so each one is resident.
+      const kept = Buffer.alloc(body.length + LEAK_PADDING_BYTES, 1);
+      body.copy(kept);
+      this.leaked.push(kept);
+    }
   }
 
   /** skip-ledger-row: this decision's ledger row is "lost". */

@@ -2,14 +2,14 @@
 // The answer never waits on Redis, PostgreSQL or the venue: those are written behind the decision
 // path, so their faults show up as backlog and recovery, not as lost answers.
 import type { FaultName, Limits } from "../config.ts";
-import type { FillMessage } from "../wire.ts";
+import type { FillMessage } from "../../protocol/venue-protocol.ts";
 import { BrokerLink, DEFAULT_BROKER_POLICY } from "./broker-link.ts";
 import { PauseControl } from "./pause-control.ts";
 import { DEFAULT_SAFETY, SafetyMonitor } from "./safety-monitor.ts";
 import { Faults } from "./faults.ts";
 import { HotState } from "./hot-state.ts";
 import { Ledger } from "./ledger.ts";
-import { MarketDataFeed } from "./market-data-feed.ts";
+import { MarketDataClient } from "../../protocol/market-data-client.ts";
 import { MarketStress } from "./market-stress.ts";
 import { PolicyNetwork } from "./policy-network.ts";
 import { Portfolio, type PortfolioSnapshot } from "./portfolio.ts";
@@ -56,7 +56,7 @@ export interface GovernorOptions {
 
 export class Governor {
   readonly policy: PolicyNetwork;
-  readonly marketData: MarketDataFeed;
+  readonly marketData: MarketDataClient;
   readonly broker: BrokerLink;
   readonly hotState: HotState;
   readonly ledger: Ledger;
@@ -65,10 +65,14 @@ export class Governor {
   readonly pause: PauseControl;
   readonly safety: SafetyMonitor;
   private orderSeq = 0;
-  readonly stress = new MarketStress();
+  stress = new MarketStress();
+  /** The hard limits in force: from the config at start, then from each reset. */
+  limits: Limits;
   /** stale-prices fault: a price cache refreshed once a minute. */
   private stalePrice: { mid: number; at: number } | undefined;
   private frozen: PortfolioSnapshot | undefined;
+  /** loss-resets-on-reconnect: the equity the day's loss is counted from after the last reconnect. */
+  private lossBaselineUsd: number | undefined;
   /** What the Redis state hash mirrors (the redis-drift fault freezes it after 5 fills). */
   private readonly snapshot = (): PortfolioSnapshot => {
     const now = this.portfolio.snapshot();
@@ -79,12 +83,16 @@ export class Governor {
 
   constructor(private readonly options: GovernorOptions) {
     this.policy = new PolicyNetwork(OBSERVATION_SIZE, 32, options.seed);
+    this.limits = options.limits;
     this.portfolio = new Portfolio(options.limits.capitalUsd);
     this.faults = new Faults(options.faults);
     this.hotState = new HotState(options.redisUrl, options.eventFlushMs, options.stateFlushMs);
     this.ledger = new Ledger(options.postgresUrl);
     this.ledger.dropsOnError = this.faults.has("ledger-drops-on-error");
-    this.marketData = new MarketDataFeed(options.marketDataAddress);
+    this.marketData = new MarketDataClient(options.marketDataAddress, {
+      trustCrossed: this.faults.has("trusts-crossed-book"),
+      ageFromArrival: this.faults.has("age-from-arrival"),
+    });
     this.marketData.onTick((tick) => {
       this.refreshStalePrice(tick.sentAt);
       this.stress.observe(tick.sentAt, this.priceView()!);
@@ -92,7 +100,12 @@ export class Governor {
     });
     this.pause = new PauseControl(this.hotState);
     this.broker = new BrokerLink(options.brokerAddress, {
-      onAck: (ack) => this.ledger.orderUpdate({ clientOrderId: ack.clientOrderId, status: "acked", filledQty: 0, reason: "" }),
+      onAck: (ack) => {
+        // An ack may come after the order is over (a late ack): it must not reopen it.
+        if (this.portfolio.isOpen(ack.clientOrderId) || this.faults.has("ack-reopens-order")) {
+          this.ledger.orderUpdate({ clientOrderId: ack.clientOrderId, status: "acked", filledQty: 0, reason: "" });
+        }
+      },
       onFill: (fill) => this.onFill(fill),
       onReject: (reject) => {
         this.portfolio.reject(reject.clientOrderId, reject.reason);
@@ -110,6 +123,8 @@ export class Governor {
         this.hotState.portfolio(this.snapshot);
       },
       onConnectionChange: (connected) => {
+        // Seeded fault: a reconnect re-baselines the day's loss at the equity of that moment.
+        if (connected && this.faults.has("loss-resets-on-reconnect")) this.lossBaselineUsd = this.portfolio.equityUsd(this.priceView());
         // Seeded fault: dump the whole position the moment the broker goes away.
         if (!connected && this.faults.has("panic-sells-on-disconnect")) while (this.flattenSlice("panic-sell")) { /* queue every slice */ }
       },
@@ -118,6 +133,7 @@ export class Governor {
       retryMs: this.faults.has("reconnects-slowly") ? 30_000 : DEFAULT_BROKER_POLICY.retryMs,
       resendTwice: this.faults.has("sends-queued-twice"),
       dropInDoubt: this.faults.has("drops-queue"),
+      fillSeqHighWater: this.faults.has("fill-seq-high-water"),
     });
     this.safety = new SafetyMonitor(
       {
@@ -139,9 +155,9 @@ export class Governor {
     const price = this.riskPrice();
     const exposure = this.portfolio.exposureShares();
     if (price === undefined || Math.abs(exposure) < 1e-9) return false;
-    const maxShares = this.options.limits.maxSingleTradeUsd / price;
+    const maxShares = this.limits.maxSingleTradeUsd / price;
     const shares = -Math.sign(exposure) * Math.min(Math.abs(exposure), maxShares);
-    this.placeOrder(reason, shares, price);
+    this.placeOrder(reason, shares, price, false);
     return true;
   }
 
@@ -177,7 +193,8 @@ export class Governor {
     const probabilities = this.policy.infer(request.obs);
     // The network's confidence in the proposed action scales its size between 50% and 100%.
     const desiredUsd = ACTION_USD[request.action]! * (0.5 + 0.5 * probabilities[request.action]!);
-    const mid = this.riskPrice();
+    // sizes-at-mid: USD converted at the mid, so a buy sized to a cap fills over it at the ask.
+    const mid = this.faults.has("sizes-at-mid") ? this.priceView() : this.riskPrice();
     const now = Date.now();
     const dataAgeMs = this.marketData.ageMs(now);
     const risk = applyRiskFilter(
@@ -186,9 +203,12 @@ export class Governor {
         mid,
         dataAgeMs,
         staleDataMs: this.options.staleDataMs,
-        exposureShares: this.portfolio.exposureShares(),
-        turnoverUsd: this.portfolio.turnoverUsd,
+        exposureShares: this.faults.has("forgets-in-flight") ? this.portfolio.positionShares : this.portfolio.exposureShares(),
+        turnoverUsd: this.faults.has("turnover-on-fills") ? this.portfolio.filledTurnoverUsd : this.portfolio.turnoverUsd,
         equityUsd: this.portfolio.equityUsd(this.priceView()),
+        ...(this.faults.has("loss-realized-only") ? { lossEquityUsd: this.portfolio.equityAtCostUsd() } : {}),
+        ...(this.lossBaselineUsd !== undefined ? { lossEquityUsd: this.portfolio.equityUsd(this.priceView()) + this.limits.capitalUsd - this.lossBaselineUsd } : {}),
+        ...(this.faults.has("drawdown-at-cost") ? { drawdownEquityUsd: this.portfolio.equityAtCostUsd() } : {}),
         peakEquityUsd: this.portfolio.peakEquityUsd,
         paused: this.pause.paused && !this.faults.has("leaks-orders-while-paused"),
         // Risk-off: the market is crashing, or the data went stale long enough to flatten.
@@ -196,7 +216,7 @@ export class Governor {
         ignoreNotionalCap: this.faults.has("ignore-notional-cap"),
         neverFlatten: this.faults.has("never-flattens"),
       },
-      this.options.limits,
+      this.limits,
     );
     this.portfolio.counters.decisions++;
     // With the broker away the governor holds its position: no new order is queued behind a dead
@@ -204,7 +224,7 @@ export class Governor {
     const holding = risk.shares !== 0 && !this.broker.connected && !this.faults.has("leaks-orders-while-paused");
     const decision = holding ? { verdict: "blocked" as const, shares: 0, reason: "broker-disconnected" } : risk;
     let orderId: string | undefined;
-    if (decision.shares !== 0 && mid !== undefined) orderId = this.placeOrder(request.id, decision.shares, mid);
+    if (decision.shares !== 0 && mid !== undefined) orderId = this.placeOrder(request.id, decision.shares, mid, true);
     const response: DecisionResponse = {
       id: request.id,
       verdict: decision.verdict,
@@ -233,7 +253,9 @@ export class Governor {
     this.hotState.portfolio(this.snapshot);
   }
 
-  private placeOrder(decisionId: string, shares: number, mid: number): string {
+  /** `origin` is the decision id, or the reason for the governor's own order (a flattening slice). */
+  private placeOrder(origin: string, shares: number, mid: number, fromDecision: boolean): string {
+    const decisionId = origin;
     const clientOrderId = `O${++this.orderSeq}`;
     const side = shares > 0 ? "buy" : "sell";
     const qty = Math.abs(shares);
@@ -245,13 +267,22 @@ export class Governor {
     this.ledger.order({ clientOrderId, decisionId, side, qty, createdAt });
     if (!this.broker.connected) this.hotState.queueOrder(clientOrderId);
     const age = this.marketData.ageMs(createdAt);
-    this.broker.submit({ type: "order", clientOrderId, side, qty, sentAt: createdAt, marketDataAgeMs: Number.isFinite(age) ? Math.round(age) : -1 }, createdAt);
+    // A decision's order names its decision; the governor's own (flattening) orders carry none.
+    this.broker.submit(
+      { type: "order", clientOrderId, side, qty, createdAt, sentAt: createdAt, marketDataAgeMs: Number.isFinite(age) ? Math.round(age) : -1, ...(fromDecision ? { decisionId } : {}) },
+      createdAt,
+    );
     return clientOrderId;
   }
 
   private onFill(venueFill: FillMessage): void {
     // fee-miscalc: the books use a flat 1 bp of the notional, not the commission the venue charged.
-    const fill = this.faults.has("fee-miscalc") ? { ...venueFill, fee: (venueFill.qty * venueFill.price) / 10_000 } : venueFill;
+    const feeBooked = this.faults.has("fee-miscalc") ? { ...venueFill, fee: (venueFill.qty * venueFill.price) / 10_000 } : venueFill;
+    // books-order-size: a partial fill booked as if the whole order had filled.
+    const ordered = this.portfolio.orders.get(venueFill.clientOrderId)?.qty;
+    const fill = this.faults.has("books-order-size") && ordered !== undefined ? { ...feeBooked, qty: ordered } : feeBooked;
+    // ignores-unknown-fills: a fill for an order it never sent (a manual trade) is dropped.
+    if (ordered === undefined && this.faults.has("ignores-unknown-fills")) return;
     this.portfolio.applyFill(fill);
     if (this.faults.has("double-count-fill")) this.portfolio.applyFill(fill);
     this.portfolio.mark(this.marketData.mid());
@@ -268,9 +299,20 @@ export class Governor {
     return this.pause.setManual(paused, reason);
   }
 
-  /** Shadow-only: forget everything (state, Redis keys, ledger rows). */
-  async reset(): Promise<void> {
-    this.portfolio = new Portfolio(this.options.limits.capitalUsd);
+  /**
+   * Shadow-only: forget everything (state, Redis keys, ledger rows, the venue's fill sequence) and
+   * trade the next run under `limits` (the target contract's reset).
+   */
+  async reset(limits?: Partial<Limits>): Promise<void> {
+    this.limits = { ...this.limits, ...limits };
+    this.broker.reset();
+    this.portfolio = new Portfolio(this.limits.capitalUsd);
+    // The previous run's market is not this one's: a cached price or a stress window carried
+    // over would judge this run on the last one's crash.
+    this.stress = new MarketStress();
+    this.stalePrice = undefined;
+    this.frozen = undefined;
+    this.lossBaselineUsd = undefined;
     this.pause.reset();
     await this.hotState.reset();
     await this.ledger.reset();

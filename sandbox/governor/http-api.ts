@@ -7,6 +7,7 @@
 //   GET  /metrics           process metrics (prom-client defaults: RSS, heap, event-loop lag)
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import client from "prom-client";
+import type { Limits } from "../config.ts";
 import { OBSERVATION_SIZE, type DecisionRequest, type Governor } from "./governor.ts";
 
 const registry = new client.Registry();
@@ -52,8 +53,9 @@ export function createApi(governor: Governor): Server {
         if (typeof request === "string") return json(res, 400, { error: request });
         if (governor.faults.failsThisDecision()) return json(res, 500, { error: "internal error (seeded fault error-burst)" });
         const response = governor.decide(request, body, arrivedWall);
-        // The id is echoed in a header too: a load generator can check the answer without reading the body.
-        json(res, 200, response, { "x-decision-id": response.id });
+        // The ids are echoed in headers too: a load generator checks the answer and learns the order
+        // without reading the body (target contract).
+        json(res, 200, response, response.orderId ? { "x-decision-id": response.id, "x-order-id": response.orderId } : { "x-decision-id": response.id });
         governor.record(request, response, arrivedWall, performance.now() - arrived);
         return;
       }
@@ -67,7 +69,7 @@ export function createApi(governor: Governor): Server {
           pauseReason: governor.pause.reason || null,
           riskOff: governor.stress.stressed(),
           riskOffReason: governor.stress.stressed() ? governor.stress.reason : null,
-          faults: governor.faults.list(),
+          seededFaults: governor.faults.list(),
         });
       }
       if (req.method === "GET" && req.url === "/v1/state") {
@@ -80,11 +82,14 @@ export function createApi(governor: Governor): Server {
           paused: governor.pause.paused,
           orderQueue: governor.broker.queue.length + governor.broker.inFlightCount(),
           ledgerPending: governor.ledger.pending(),
+          limits: governor.limits,
         });
       }
       if (req.method === "POST" && req.url === "/v1/admin/reset") {
-        await governor.reset();
-        return json(res, 200, { reset: true });
+        // The run's limits come with the reset (target contract); an empty body keeps the current ones.
+        const body = JSON.parse((await readBody(req)).toString("utf8") || "{}") as { limits?: Partial<Limits> };
+        await governor.reset(body.limits);
+        return json(res, 200, { reset: true, limits: governor.limits });
       }
       if (req.method === "POST" && req.url === "/v1/admin/pause") {
         const body = JSON.parse((await readBody(req)).toString("utf8") || "{}") as { paused?: boolean; reason?: string };

@@ -121,6 +121,11 @@ export class Ledger {
     this.updates = [];
     this.fills = [];
     const client = await this.pool.connect().catch(() => undefined);
+    // A connection cut while checked out (the postgres-outage profile) is emitted on the client,
+    // not the pool: without a listener it would take the governor down with it.
+    const onLost = () => undefined;
+    client?.on("error", onLost);
+    let broken = false;
     try {
       if (!client) throw new Error("no connection");
       await client.query("begin");
@@ -129,6 +134,7 @@ export class Ledger {
       this.failures = 0;
       return true;
     } catch {
+      broken = true;
       await client?.query("rollback").catch(() => undefined);
       this.failures++;
       if (this.dropsOnError) return false;
@@ -138,7 +144,8 @@ export class Ledger {
       this.fills = batch.fills.concat(this.fills);
       return false;
     } finally {
-      client?.release();
+      client?.off("error", onLost);
+      client?.release(broken); // a failed batch's connection may be the cut one: do not reuse it
       this.flushing = false;
       if (this.pending() > 0) this.schedule(this.failures > 0 ? Math.min(1000, 100 * this.failures) : FLUSH_MS);
     }

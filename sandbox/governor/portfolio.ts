@@ -1,7 +1,7 @@
 // The governor's books: position, cash, fees, turnover and the orders still in flight. Position
 // and cash change only on fills reported by the venue; turnover is reserved when an order is
 // approved (so two orders in flight cannot both spend the same budget).
-import type { FillMessage } from "../wire.ts";
+import type { FillMessage } from "../../protocol/venue-protocol.ts";
 
 export type OrderStatus = "queued" | "sent" | "acked" | "filled" | "rejected" | "cancelled";
 
@@ -32,6 +32,10 @@ export class Portfolio {
   cashUsd: number;
   feesUsd = 0;
   turnoverUsd = 0;
+  /** Σ qty × price of the fills (turnover as the venue saw it; turnoverUsd also reserves orders in flight). */
+  filledTurnoverUsd = 0;
+  /** What the open position cost (average-cost method), signed USD: for the "at cost" seeded faults. */
+  costBasisUsd = 0;
   peakEquityUsd: number;
   readonly orders = new Map<string, Order>();
   readonly counters = { decisions: 0, orders: 0, fills: 0, rejects: 0 };
@@ -51,6 +55,11 @@ export class Portfolio {
     return this.cashUsd + (mid === undefined ? 0 : this.positionShares * mid);
   }
 
+  /** Equity with the position marked at what it cost: realized P&L only (unrealized ignored). */
+  equityAtCostUsd(): number {
+    return this.cashUsd + this.costBasisUsd;
+  }
+
   /** Marks equity to market and moves the peak; called on every tick and fill. */
   mark(mid: number | undefined): void {
     const equity = this.equityUsd(mid);
@@ -68,7 +77,13 @@ export class Portfolio {
   applyFill(fill: FillMessage): boolean {
     const order = this.orders.get(fill.clientOrderId);
     const sign = fill.side === "buy" ? 1 : -1;
+    const before = this.positionShares;
     this.positionShares += sign * fill.qty;
+    this.filledTurnoverUsd += fill.qty * fill.price;
+    // Average cost: adding keeps the average price, reducing keeps it too, crossing zero restarts it.
+    if (Math.sign(before) === sign || before === 0) this.costBasisUsd += sign * fill.qty * fill.price;
+    else if (Math.sign(this.positionShares) === Math.sign(before)) this.costBasisUsd *= this.positionShares / before;
+    else this.costBasisUsd = this.positionShares * fill.price;
     this.cashUsd -= sign * fill.qty * fill.price + fill.fee;
     this.feesUsd += fill.fee;
     this.counters.fills++;
@@ -84,6 +99,11 @@ export class Portfolio {
     this.counters.rejects++;
     order.reason = reason;
     this.closeOrder(order, "rejected", 0);
+  }
+
+  /** Still working: terminal orders leave the map (see closeOrder). */
+  isOpen(clientOrderId: string): boolean {
+    return this.orders.has(clientOrderId);
   }
 
   /** An order given up on before it reached the venue (e.g. expired in a broker outage). */

@@ -24,6 +24,9 @@ export interface RiskInput {
   exposureShares: number;
   turnoverUsd: number;
   equityUsd: number;
+  /** Seeded faults: the equity the loss stop / the drawdown stops read (default: equityUsd). */
+  lossEquityUsd?: number;
+  drawdownEquityUsd?: number;
   peakEquityUsd: number;
   paused: boolean;
   /** The market-stress circuit breaker is tripped: risk-off. */
@@ -56,8 +59,8 @@ export function applyRiskFilter(input: RiskInput, limits: Limits): RiskDecision 
   if (input.dataAgeMs > input.staleDataMs) return blocked("stale-market-data");
 
   const exposureUsd = input.exposureShares * mid;
-  const loss = limits.capitalUsd - input.equityUsd;
-  const drawdown = drawdownPct(input.equityUsd, input.peakEquityUsd);
+  const loss = limits.capitalUsd - (input.lossEquityUsd ?? input.equityUsd);
+  const drawdown = drawdownPct(input.drawdownEquityUsd ?? input.equityUsd, input.peakEquityUsd);
 
   // Hard stops first: they override whatever the policy proposed.
   if (!input.neverFlatten) {

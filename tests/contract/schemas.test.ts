@@ -7,8 +7,8 @@ import * as assert from "uvu/assert";
 import { parse as parseYaml } from "yaml";
 import { judge, noData, type GateSpec } from "../../core/gates/gate.ts";
 import { ResultsSchema, type Results } from "../../core/results/results-schema.ts";
-import { driftedSchemas, PUBLISHED, renderSchemas, SCHEMAS_DIR } from "../../core/schemas/publish.ts";
-import { FloodConfigSchema } from "../../plugins/decision-flood/config.ts";
+import { driftedSchemas, PUBLISHED, renderSchemas, SCHEMAS_DIR } from "../../cli/publish-schemas.ts";
+import { FloodConfigSchema } from "../../plugins/decision-flood/plan.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 type JsonSchema = Record<string, unknown>;
@@ -19,7 +19,7 @@ const published = (file: string) => JSON.parse(readFileSync(path.join(SCHEMAS_DI
  * An unknown keyword throws, so a schema change cannot silently outgrow the check.
  */
 function violations(schema: JsonSchema, value: unknown, at = "$"): string[] {
-  const known = new Set(["$schema", "title", "description", "default", "format", "type", "const", "enum", "properties", "required", "additionalProperties", "propertyNames", "items", "anyOf", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"]);
+  const known = new Set(["$schema", "title", "description", "default", "format", "type", "const", "enum", "properties", "required", "additionalProperties", "propertyNames", "items", "anyOf", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "pattern", "minLength"]);
   for (const key of Object.keys(schema)) if (!known.has(key)) throw new Error(`the check does not know the keyword "${key}" (at ${at})`);
   const out: string[] = [];
   const typeOf = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : Number.isInteger(v) ? "integer" : typeof v);
@@ -31,6 +31,10 @@ function violations(schema: JsonSchema, value: unknown, at = "$"): string[] {
   }
   if ("const" in schema && value !== schema.const) out.push(`${at}: expected ${JSON.stringify(schema.const)}`);
   if (schema.enum && !(schema.enum as unknown[]).includes(value)) out.push(`${at}: ${JSON.stringify(value)} not in ${JSON.stringify(schema.enum)}`);
+  if (typeof value === "string") {
+    if (typeof schema.pattern === "string" && !new RegExp(schema.pattern).test(value)) out.push(`${at}: does not match ${schema.pattern}`);
+    if (typeof schema.minLength === "number" && value.length < schema.minLength) out.push(`${at}: shorter than ${schema.minLength}`);
+  }
   if (typeof value === "number") {
     if (typeof schema.minimum === "number" && value < schema.minimum) out.push(`${at}: below ${schema.minimum}`);
     if (typeof schema.maximum === "number" && value > schema.maximum) out.push(`${at}: above ${schema.maximum}`);
@@ -60,12 +64,29 @@ const spec: GateSpec = { id: "latency_p99", title: "Decision latency P99", categ
 /** A results.json as a run writes it: through ResultsSchema.parse, then JSON. */
 function sampleResults(): Results {
   return ResultsSchema.parse({
-    schemaVersion: 1,
+    schemaVersion: 2,
+    gauntlet: { version: "0.1.0", commit: "704cdf0", dirty: false },
     runId: "20261125-130229-decision-flood",
     scenario: "decision-flood",
     profile: "quick",
     target: { name: "sandbox", baseUrl: "http://127.0.0.1:7300" },
-    faults: ["stalled-exporter"],
+    seededFaults: ["stalled-exporter"],
+    faultTimeline: [
+      {
+        id: "broker-outage-10s/step0.1",
+        profile: "broker-outage-10s",
+        proxy: "broker",
+        fault: "timeout",
+        description: "timeout toxic: timeout 0 ms · downstream+upstream · toxicity 1",
+        toxics: ["gauntlet-broker-outage-10s-step0.downstream", "gauntlet-broker-outage-10s-step0.upstream"],
+        plannedStartMs: 1795608150000,
+        plannedEndMs: 1795608152000,
+        appliedAt: 1795608150012,
+        removedAt: 1795608152009,
+        removal: "scheduled",
+      },
+    ],
+    driveStartedAt: 1795608149000,
     startedAt: "2026-11-25T13:02:29.000Z",
     endedAt: "2026-11-25T13:03:41.000Z",
     verdict: "fail",
@@ -140,7 +161,7 @@ test("the published results schema accepts that results.json and refuses broken 
   assert.equal(violations(schema, results), []);
   const { runId: _, ...noRunId } = results;
   assert.equal(violations(schema, noRunId), ["$.runId: required"]);
-  assert.equal(violations(schema, { ...results, verdict: "maybe" }), ['$.verdict: "maybe" not in ["pass","fail","could-not-judge"]']);
+  assert.equal(violations(schema, { ...results, verdict: "maybe" }), ['$.verdict: "maybe" not in ["pass","fail","could-not-judge","not-applicable"]']);
   assert.equal(violations(schema, { ...results, exitCode: 3 }).length, 1);
   assert.equal(violations(schema, { ...results, surprise: true }), ["$.surprise: not allowed"]);
   const gates = results.gates as Array<Record<string, unknown>>;

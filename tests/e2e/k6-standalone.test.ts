@@ -6,16 +6,19 @@ import * as assert from "uvu/assert";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { k6ScriptPath } from "../../core/paths.ts";
-import { runCommand } from "../../core/services/child-process.ts";
-import { freePort } from "../../core/services/ports.ts";
-import { requireTool } from "../../core/setup/tools.ts";
-import { launchSandbox } from "../../plugins/sandbox/launch.ts";
+import { runCommand } from "../../core/process/child-process.ts";
+import { freePort } from "../../core/process/ports.ts";
+import { requireTool } from "../../core/tools/tools.ts";
+import { startSandboxStack } from "../../cli/sandbox-stack.ts";
 import type { FaultName } from "../../sandbox/config.ts";
 import { tempDir } from "../support/cli.ts";
 
 async function k6Run(target: string, extra: string[] = []): Promise<{ code: number; out: string }> {
   const k6 = await requireTool("k6");
-  const result = await runCommand(k6.path, ["run", "--no-color", "-e", `TARGET=${target}`, "-e", "DURATION=12", "-e", "WARMUP=3", ...extra, k6ScriptPath("flood")], {
+  // An 8 s warm-up, as the flood's smoke profile has 10: a freshly started governor on this 2-core
+  // machine answers its first seconds slowly (P99 22.9 ms over a 6 s flood after a 2 s warm-up was
+  // seen once in the suite), and this test is about k6's exit codes, not a cold start.
+  const result = await runCommand(k6.path, ["run", "--no-color", "-e", `TARGET=${target}`, "-e", "DURATION=6", "-e", "WARMUP=8", ...extra, k6ScriptPath("flood")], {
     env: { ...process.env, K6_NO_USAGE_REPORT: "true" },
     timeoutMs: 120_000,
   });
@@ -23,11 +26,11 @@ async function k6Run(target: string, extra: string[] = []): Promise<{ code: numb
 }
 
 async function withSandbox(faults: FaultName[], body: (url: string) => Promise<void>): Promise<void> {
-  const sandbox = await launchSandbox({ dir: join(tempDir(), "sandbox"), toxiproxyBinary: (await requireTool("toxiproxy")).path, faults });
+  const stack = await startSandboxStack({ dir: join(tempDir(), "sandbox"), seededFaults: faults });
   try {
-    await body(sandbox.governorUrl);
+    await body(stack.sandbox.governorUrl);
   } finally {
-    await sandbox.stop();
+    await stack.stop();
   }
 }
 
@@ -35,7 +38,7 @@ test("k6 run dist/k6/flood.js against the correct sandbox: thresholds pass, exit
   await withSandbox([], async (url) => {
     const { code, out } = await k6Run(url, ["-e", "RATE=500"]);
     assert.is(code, 0, out.slice(-2000));
-    assert.match(out, /http_req_duration\{scenario:decision_flood\}/);
+    assert.match(out, /http_req_duration\{scenario:decision-flood\}/);
   });
 });
 

@@ -41,29 +41,45 @@ test("k6 killed mid-run: could not judge (exit 2, GAUNTLET_K6_FAILED), services 
   assert.equal(survivingRunPids(latestRunDir(runs)), [], "no service of the run is left running");
 });
 
-test("Ctrl-C mid-run: interrupted (exit 2), nothing judged, nothing left running", async () => {
+test("Ctrl-C (the whole process group) mid-run: interrupted (exit 2), judged only on what was measured and never a pass, nothing left running", async () => {
   const runs = tempDir();
   const run = startGauntlet(["run", "decision-flood", "--config", shortFloodConfig(tempDir())], { GAUNTLET_RUNS_DIR: runs });
   assert.ok(await untilK6Starts(runs), "k6 should start");
   await new Promise((resolve) => setTimeout(resolve, 3000));
-  run.child.kill("SIGINT");
+  // As a terminal's Ctrl-C: SIGINT to the whole foreground group, Gauntlet and whatever it started
+  // there. k6 and the services run in their own groups, so each is stopped once, by Gauntlet.
+  process.kill(-run.child.pid!, "SIGINT");
   const result = await run.done;
   assert.is(result.code, 2, result.stdout + result.stderr);
   const results = latestResults(runs);
-  assert.is(results.error?.code, "GAUNTLET_INTERRUPTED");
-  assert.equal(results.gates, []);
+  assert.is(results.error?.code, "GAUNTLET_INTERRUPTED", result.stdout);
+  assert.is(results.interrupted, true);
+  assert.is(results.verdict, "could-not-judge");
+  assert.is(results.goNoGo, "NOT JUDGED");
+  // Three seconds of load: too few decisions to judge a latency gate, and it says so.
+  const p99 = results.gates.find((gate) => gate.id === "latency_p99")!;
+  assert.is(p99.status, "no-data", p99.detail);
+  assert.match(p99.detail, /only [\d,]+ decisions were measured/);
   assert.equal(survivingRunPids(latestRunDir(runs)), []);
 });
 
-test("a short judged run writes results.json, junit.xml, summary.md, report.html and events.ndjson", async () => {
+test("a short judged run on 2 k6 instances writes results.json, junit.xml, summary.md, report.html and events.ndjson, with one verdict over both", async () => {
   const runs = tempDir();
-  const result = await startGauntlet(["run", "decision-flood", "--config", shortFloodConfig(tempDir())], { GAUNTLET_RUNS_DIR: runs }).done;
+  // Two k6 processes on execution segments 0:1/2 and 1/2:1 (the single-instance path is every self-test row).
+  const result = await startGauntlet(["run", "decision-flood", "--instances", "2", "--config", shortFloodConfig(tempDir())], { GAUNTLET_RUNS_DIR: runs }).done;
   assert.is(result.code, 0, result.stdout + result.stderr);
   const dir = latestRunDir(runs);
-  for (const file of ["results.json", "junit.xml", "summary.md", "report.html", "events.ndjson", "k6-output.csv", "k6.log", "plan.json"]) {
+  for (const file of ["results.json", "junit.xml", "summary.md", "report.html", "events.ndjson", ...[1, 2].flatMap((i) => [`instances/${i}/k6-output.csv`, `instances/${i}/k6-summary.json`, `instances/${i}/k6.log`, `instances/${i}/plan.json`])]) {
     assert.ok(existsSync(join(dir, file)), `${file} exists`);
   }
   const results = latestResults(runs);
+  const instances = (results as unknown as { extra: { instances: { count: number; breakdown: Array<{ requests: number; k6: { requests: number } }> } } }).extra.instances;
+  assert.is(instances.count, 2);
+  const split = instances.breakdown.map((entry) => entry.requests);
+  assert.ok(split.every((requests) => requests > 0), `${split}`);
+  assert.ok(instances.breakdown.every((entry) => entry.requests === entry.k6.requests), "each instance's output holds what its k6 summary counted");
+  const p99 = results.gates.find((gate) => gate.id === "latency_p99")!;
+  assert.match(p99.detail, new RegExp(`over all ${split.reduce((a, b) => a + b, 0).toLocaleString("en-US")} decisions`), "the gate counts both instances' decisions");
   assert.is(results.verdict, "pass");
   assert.ok(results.gates.length >= 10);
   assert.ok(results.gates.every((gate) => gate.status === "pass"));

@@ -7,9 +7,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ToxiproxyApi } from "../../core/faults/toxiproxy-api.ts";
 import { REPO_ROOT } from "../../core/paths.ts";
-import { freePort } from "../../core/services/ports.ts";
+import { freePort } from "../../core/process/ports.ts";
 import { startToxiproxy, type ToxiproxyInstance } from "../../core/services/toxiproxy-server.ts";
-import { requireTool } from "../../core/setup/tools.ts";
+import { requireTool } from "../../core/tools/tools.ts";
 import { gauntlet, startGauntlet, tempDir, waitFor } from "../support/cli.ts";
 
 const runs = tempDir();
@@ -52,10 +52,12 @@ test("toxics apply --dry-run prints the expanded timeline and contacts nothing",
   assert.match(lines[0]!, /gauntlet-latency-spike-250ms-step0\.downstream, gauntlet-latency-spike-250ms-step0\.upstream/);
 });
 
-test("toxics apply without --toxiproxy or with a bad profile: exit 2, a usage error", async () => {
-  const missing = await gauntlet(["toxics", "apply", "double-fault"], env);
+test("toxics apply with no Toxiproxy answering (TOXIPROXY_URL), or with a bad profile: exit 2, a clear error", async () => {
+  const port = await freePort();
+  const missing = await gauntlet(["toxics", "apply", "double-fault"], { ...env, TOXIPROXY_URL: `http://127.0.0.1:${port}` });
   assert.is(missing.code, 2);
-  assert.match(missing.stderr, /GAUNTLET_USAGE — toxics apply needs --toxiproxy <url>/);
+  assert.match(missing.stderr, new RegExp(`GAUNTLET_TOXIPROXY_API — no Toxiproxy answers at http://127\\.0\\.0\\.1:${port} \\(.*connection refused at 127\\.0\\.0\\.1:${port}`));
+  assert.match(missing.stderr, /Hint: Pass --toxiproxy <url> or set TOXIPROXY_URL/);
   const bad = await gauntlet(["toxics", "apply", fixture("overlap.fails.yaml"), "--dry-run"], env);
   assert.is(bad.code, 2);
   assert.match(bad.stderr, /GAUNTLET_PROFILE_INVALID — .*overlap\.fails\.yaml:16: steps\[2\] \(broker\) at: overlaps steps\[0\]/);

@@ -9,15 +9,16 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { clearGauntletFaults } from "../../core/faults/clear-faults.ts";
-import { FaultTimeline, type FaultChange } from "../../core/faults/fault-timeline.ts";
+import { FaultLog } from "../../core/faults/fault-log.ts";
+import { FaultTimeline } from "../../core/faults/fault-timeline.ts";
 import { FaultProfileSchema } from "../../core/faults/profile-schema.ts";
 import { ToxiproxyApi, type ProxyState } from "../../core/faults/toxiproxy-api.ts";
-import { EventLog, type RunEvent } from "../../core/orchestrator/event-log.ts";
-import { LiveMetrics } from "../../core/orchestrator/live-metrics.ts";
-import { freePort } from "../../core/services/ports.ts";
+import { EventLog, type RunEvent } from "../../core/events/event-log.ts";
+import { LiveMetrics } from "../../core/events/live-metrics.ts";
+import { freePort } from "../../core/process/ports.ts";
 import { startRedis, type RedisInstance } from "../../core/services/redis-server.ts";
 import { startToxiproxy, type ToxiproxyInstance } from "../../core/services/toxiproxy-server.ts";
-import { requireTool } from "../../core/setup/tools.ts";
+import { requireTool } from "../../core/tools/tools.ts";
 import { tempDir } from "../support/cli.ts";
 
 let redis: RedisInstance;
@@ -75,14 +76,16 @@ test("a latency step then a cut land on schedule, are logged, counted, and leave
   await freshProxies();
   const events = new EventLog(join(dir, "schedule.ndjson"));
   const metrics = new LiveMetrics();
-  const changes: FaultChange[] = [];
+  const faults = new FaultLog(metrics);
+  const changes: string[] = [];
+  faults.listen((record, change) => changes.push(`${change} ${record.fault}`));
   const startMs = Date.now() + 300;
   const timeline = new FaultTimeline(
     profile([
       { proxy: "redis", at: 0.5, duration: 1, toxic: { type: "latency", attributes: { latency: 200 } } },
       { proxy: "redis", at: 1.5, duration: 1, cut: true },
     ]),
-    { api, events, metrics, startMs, onChange: (change) => changes.push(change) },
+    { api, events, faults, startMs },
   );
   const playing = timeline.play();
   const at = (s: number) => sleep(Math.max(0, startMs + s * 1000 - Date.now()));
@@ -90,7 +93,7 @@ test("a latency step then a cut land on schedule, are logged, counted, and leave
   await at(0.1);
   const before = await timedPing(ports.redis!);
   await at(0.9);
-  assert.equal(timeline.active().map((a) => `${a.proxy} ${a.fault}`), ["redis latency"]);
+  assert.equal(faults.active().map((a) => `${a.proxy} ${a.fault}`), ["redis latency"]);
   assert.equal((await metrics.activeFaults.get()).values.map((v) => [v.labels, v.value]), [[{ proxy: "redis", fault: "latency" }, 1]]);
   const slowed = await timedPing(ports.redis!);
   await at(2.0);
@@ -100,16 +103,23 @@ test("a latency step then a cut land on schedule, are logged, counted, and leave
   const after = await timedPing(ports.redis!);
 
   assert.ok(before < 50, `before the profile: ${before.toFixed(1)} ms`);
-  assert.ok(slowed >= 190, `under the latency toxic: ${slowed.toFixed(1)} ms`);
+  // Toxiproxy counts the 200 ms from the chunk's own timestamp, not from our send: 187.6 ms was
+  // seen on a busy machine. Far above the < 50 ms without it is what shows the toxic is on.
+  assert.ok(slowed >= 150, `under the latency toxic: ${slowed.toFixed(1)} ms`);
   assert.ok(refused, "the cut refuses connections");
   const cutRedis = during.find((p) => p.name === "redis")!;
   assert.is(cutRedis.enabled, false);
   assert.equal(cutRedis.toxics.map((t) => [t.name, t.toxicity]), [["gauntlet-it-step1.cut", 0]], "a cut carries its no-op marker");
   assert.ok(after < 50, `after the profile: ${after.toFixed(1)} ms`);
   await assertClean();
-  assert.equal(timeline.active(), []);
+  assert.equal(faults.active(), []);
   assert.equal((await metrics.activeFaults.get()).values.map((v) => [v.labels.fault, v.value]), [["latency", 0], ["cut", 0]]);
-  assert.equal(changes.map((c) => `${c.action} ${c.fault.fault}`), ["apply latency", "remove latency", "apply cut", "remove cut"]);
+  assert.equal(changes, ["apply latency", "remove latency", "apply cut", "remove cut"]);
+  // One record per fault, on the wall clock, each applied and removed within a quarter second of its plan.
+  assert.equal(faults.records.map((r) => [r.id, r.proxy, r.fault, r.removal]), [["it/step0.1", "redis", "latency", "scheduled"], ["it/step1.1", "redis", "cut", "scheduled"]]);
+  for (const record of faults.records) {
+    assert.ok(Math.abs(record.appliedAt - record.plannedStartMs) < 250 && Math.abs(record.removedAt! - record.plannedEndMs) < 250, JSON.stringify(record));
+  }
 
   const logged = readEvents(events.path).filter((e) => e.kind.startsWith("fault."));
   assert.equal(logged.map((e) => `${e.kind} ${String(e.type)}`), [
@@ -150,7 +160,7 @@ test("abort mid-profile removes everything at once", async () => {
   assert.is(await playing, "aborted");
   assert.ok(Date.now() - started < 3000, "an abort does not wait for the schedule");
   await assertClean();
-  assert.equal(timeline.active(), []);
+  assert.equal(timeline.log.active(), []);
   const removes = readEvents(events.path).filter((e) => e.kind === "fault.remove");
   assert.equal(removes.map((e) => `${String(e.proxy)} ${String(e.reason)}`).sort(), ["broker abort", "redis abort", "redis abort"]);
   assert.ok(readEvents(events.path).some((e) => e.kind === "fault.profile.end" && e.outcome === "aborted"));

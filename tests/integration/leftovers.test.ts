@@ -26,7 +26,7 @@ test("services of a SIGKILLed orchestrator are stopped by the next start", async
     script,
     `import { startRedis } from ${JSON.stringify(join(REPO_ROOT, "core/services/redis-server.ts"))};
 import { recordActiveRun } from ${JSON.stringify(join(REPO_ROOT, "core/services/leftovers.ts"))};
-import { freePort } from ${JSON.stringify(join(REPO_ROOT, "core/services/ports.ts"))};
+import { freePort } from ${JSON.stringify(join(REPO_ROOT, "core/process/ports.ts"))};
 const redis = await startRedis(${JSON.stringify(join(runs, "redis"))}, await freePort());
 recordActiveRun("doomed-run");
 console.log("REDIS_PID " + redis.process.pid);
@@ -52,6 +52,36 @@ setInterval(() => {}, 1000);
   assert.equal(readdirSync(join(runs, ".active")), []);
 });
 
+test("a SIGKILLed orchestrator's services stop by themselves within seconds (its reaper), no next start needed", async () => {
+  const runs = tempDir();
+  const script = join(runs, "doomed.mts");
+  writeFileSync(
+    script,
+    `import { startRedis } from ${JSON.stringify(join(REPO_ROOT, "core/services/redis-server.ts"))};
+import { recordActiveRun } from ${JSON.stringify(join(REPO_ROOT, "core/services/leftovers.ts"))};
+import { ensureReaper } from ${JSON.stringify(join(REPO_ROOT, "core/services/reaper.ts"))};
+import { freePort } from ${JSON.stringify(join(REPO_ROOT, "core/process/ports.ts"))};
+ensureReaper();
+const redis = await startRedis(${JSON.stringify(join(runs, "redis"))}, await freePort());
+recordActiveRun("doomed-run");
+console.log("REDIS_PID " + redis.process.pid);
+setInterval(() => {}, 1000);
+`,
+  );
+  const child = spawn(process.execPath, ["--import", join(REPO_ROOT, "node_modules/tsx/dist/loader.mjs"), script], {
+    env: { ...process.env, GAUNTLET_RUNS_DIR: runs },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  assert.ok(await waitFor(() => /REDIS_PID \d+/.test(out), 20000), "the doomed orchestrator should start Redis");
+  const redisPid = Number(/REDIS_PID (\d+)/.exec(out)![1]);
+  const killedAt = Date.now();
+  child.kill("SIGKILL");
+  assert.ok(await waitFor(() => !alive(redisPid), 5000), "Redis is gone within 5 s of its orchestrator's death");
+  process.stdout.write(`  reaped after ${Date.now() - killedAt} ms\n`);
+});
+
 test("a recorded pid that now runs something else is left alone", async () => {
   const runs = tempDir();
   process.env.GAUNTLET_RUNS_DIR = runs;
@@ -72,8 +102,8 @@ test("a recorded pid that now runs something else is left alone", async () => {
 test("faults a killed orchestrator left in a shared Toxiproxy are removed at the next start — only Gauntlet's", async () => {
   const { startToxiproxy } = await import("../../core/services/toxiproxy-server.ts");
   const { ToxiproxyApi } = await import("../../core/faults/toxiproxy-api.ts");
-  const { requireTool } = await import("../../core/setup/tools.ts");
-  const { freePort } = await import("../../core/services/ports.ts");
+  const { requireTool } = await import("../../core/tools/tools.ts");
+  const { freePort } = await import("../../core/process/ports.ts");
   const { mkdirSync } = await import("node:fs");
   const runs = tempDir();
   process.env.GAUNTLET_RUNS_DIR = runs;

@@ -7,17 +7,19 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { requireTool } from "../../core/setup/tools.ts";
-import { launchSandbox, type SandboxHandle } from "../../plugins/sandbox/launch.ts";
+import { startSandboxStack, type SandboxStack } from "../../cli/sandbox-stack.ts";
+import { KEYS } from "../../sandbox/config.ts";
 import { tempDir, waitFor } from "../support/cli.ts";
 
-let sandbox: SandboxHandle;
+let stack: SandboxStack;
+let sandbox: SandboxStack["sandbox"];
 
 test.before(async () => {
-  sandbox = await launchSandbox({ dir: join(tempDir(), "sandbox"), toxiproxyBinary: (await requireTool("toxiproxy")).path, faults: [] });
+  stack = await startSandboxStack({ dir: join(tempDir(), "sandbox") });
+  sandbox = stack.sandbox;
 });
 test.after(async () => {
-  await sandbox?.stop();
+  await stack?.stop();
 });
 
 const obs = Array.from({ length: 16 }, (_, i) => (i % 3) / 10);
@@ -54,8 +56,8 @@ test("a buy within the limits is approved, ledgered, mirrored to Redis and fille
   const orderId = answer.orderId as string;
   assert.ok(orderId);
 
-  assert.ok(await waitFor(() => readFileSync(sandbox.journal, "utf8").includes(`"kind":"fill","type":"fill"`), 5000), "venue journals the fill");
-  const journal = readFileSync(sandbox.journal, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+  assert.ok(await waitFor(() => readFileSync(stack.market.journal, "utf8").includes(`"kind":"fill","type":"fill"`), 5000), "venue journals the fill");
+  const journal = readFileSync(stack.market.journal, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
   assert.ok(journal.some((r) => r.kind === "order" && r.clientOrderId === orderId));
   const fill = journal.find((r) => r.kind === "fill" && r.clientOrderId === orderId)!;
   assert.ok((fill.price as number) >= (fill.ask as number), "a buy fills at the ask or deeper in the book");
@@ -73,7 +75,7 @@ test("a buy within the limits is approved, ledgered, mirrored to Redis and fille
   assert.is(decision.rows[0].order_id, orderId);
 
   const redis = new Redis(sandbox.redisUrl);
-  const state = await redis.hgetall(sandbox.keys.state);
+  const state = await redis.hgetall(KEYS.state);
   redis.disconnect();
   assert.ok(Math.abs(Number(state.positionShares) - (fill.qty as number)) < 1e-9, JSON.stringify(state));
 });
@@ -91,8 +93,21 @@ test("a malformed decision is a 400 naming the field", async () => {
   assert.match(((await response.json()) as { error: string }).error, /action/);
 });
 
-test("a shadow reset forgets state and ledger", async () => {
-  await fetch(`${sandbox.governorUrl}/v1/admin/reset`, { method: "POST" });
+test("the answer echoes the decision and its order in headers (X-Decision-Id, X-Order-Id)", async () => {
+  const response = await fetch(`${sandbox.governorUrl}/v1/decisions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ id: "t-3", ts: Date.now(), symbol: "AAPL", action: 0, obs }),
+  });
+  const answer = (await response.json()) as { orderId?: string };
+  assert.is(response.headers.get("x-decision-id"), "t-3");
+  assert.ok(answer.orderId, "a sell of the position places an order");
+  assert.is(response.headers.get("x-order-id"), answer.orderId);
+});
+
+test("a shadow reset forgets state and ledger, and takes the run's limits", async () => {
+  const reset = await fetch(`${sandbox.governorUrl}/v1/admin/reset`, { method: "POST", body: JSON.stringify({ limits: { maxDailyTurnoverUsd: 12345 } }) });
+  assert.is(((await reset.json()) as { limits: { maxDailyTurnoverUsd: number } }).limits.maxDailyTurnoverUsd, 12345);
   const state = (await (await fetch(`${sandbox.governorUrl}/v1/state`)).json()) as { positionShares: number; counters: { decisions: number } };
   assert.is(state.positionShares, 0);
   assert.is(state.counters.decisions, 0);

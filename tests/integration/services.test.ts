@@ -7,11 +7,11 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { ToxiproxyApi } from "../../core/faults/toxiproxy-api.ts";
-import { freePort } from "../../core/services/ports.ts";
+import { freePort } from "../../core/process/ports.ts";
 import { startPostgres, type PostgresInstance } from "../../core/services/postgres-server.ts";
 import { startRedis, type RedisInstance } from "../../core/services/redis-server.ts";
 import { startToxiproxy, type ToxiproxyInstance } from "../../core/services/toxiproxy-server.ts";
-import { requireTool } from "../../core/setup/tools.ts";
+import { requireTool } from "../../core/tools/tools.ts";
 import { tempDir } from "../support/cli.ts";
 
 let redis: RedisInstance;

@@ -32,6 +32,8 @@ export function startGauntlet(args: string[], env: NodeJS.ProcessEnv = {}, timeo
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, as a shell job is: a test's Ctrl-C goes to the whole group (-pid).
+    detached: true,
   });
   let stdout = "";
   let stderr = "";
@@ -73,7 +75,9 @@ export function latestRunDir(runsDir: string): string {
 /**
  * A gauntlet.yaml for short, cheap runs (tests of behaviour, not of performance). 13 s, not 12:
  * the degradation gate compares windows of a quarter of the measured flood (≥ 3 s), and a 12 s
- * flood measures 11.99 s between its first and last sample.
+ * flood measures 11.99 s between its first and last sample. P99 ≤ 50 ms: a 13 s flood's P99 on
+ * a busy 2-core machine has landed at 16.8 ms even at 300/s (its latency gate's own proof is the
+ * self-test matrix); these tests judge the run's flow and files.
  */
 export function shortFloodConfig(dir: string, overrides = ""): string {
   const path = join(dir, "gauntlet.yaml");
@@ -85,7 +89,7 @@ plugins:
     rate: 300
     warmupSeconds: 2
     profiles: { quick: 13, full: 13 }
-    thresholds: { minSamples: 2000 }
+    thresholds: { minSamples: 2000, p99Ms: 50 }
 ${overrides}`,
   );
   return path;

@@ -5,7 +5,7 @@ import zlib from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { isGauntletError } from "../../core/errors.ts";
+import { DataError } from "../../data/errors.ts";
 import { openBinanceUsdm } from "../../data/readers/binance-usdm.ts";
 import { openL2 } from "../../data/readers/index.ts";
 import type { L2Reader, Tick } from "../../data/types.ts";
@@ -25,7 +25,7 @@ async function rejects(file: string, code: string, parts: string[]): Promise<voi
   try {
     await collect(openBinanceUsdm({ file }));
   } catch (error) {
-    if (!isGauntletError(error)) throw error;
+    if (!(error instanceof DataError)) throw error;
     assert.is(error.code, code, error.message);
     for (const part of parts) assert.ok(error.message.includes(part), `"${part}" not in: ${error.message}`);
     return;

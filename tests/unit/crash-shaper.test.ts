@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { isGauntletError } from "../../core/errors.ts";
+import { DataError } from "../../data/errors.ts";
 import { pathFraction, shapeCrash, type CrashShapeInput } from "../../data/crash-shaper.ts";
 import { openL2 } from "../../data/readers/index.ts";
 import { mid, type BookLevel, type Tick } from "../../data/types.ts";
@@ -180,7 +180,7 @@ test("bad options fail at call time with the field named", () => {
       shapeCrash(ticks as unknown as AsyncIterable<Tick>, options as CrashShapeInput);
       assert.unreachable(`${field} accepted`);
     } catch (error) {
-      if (!isGauntletError(error)) throw error;
+      if (!(error instanceof DataError)) throw error;
       assert.is(error.code, "GAUNTLET_CONFIG_INVALID");
       assert.ok(error.message.startsWith(`crash shaper: ${field}:`), error.message);
     }

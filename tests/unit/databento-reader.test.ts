@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { isGauntletError } from "../../core/errors.ts";
+import { DataError } from "../../data/errors.ts";
 import { openDatabentoMbo, type DatabentoMboOptions } from "../../data/readers/databento-mbo.ts";
 import { openL2 } from "../../data/readers/index.ts";
 import type { L2Reader, Tick } from "../../data/types.ts";
@@ -30,7 +30,7 @@ async function rejects(opts: DatabentoMboOptions, code: string, parts: string[])
   try {
     await collect(openDatabentoMbo(opts));
   } catch (error) {
-    if (!isGauntletError(error)) throw error;
+    if (!(error instanceof DataError)) throw error;
     assert.is(error.code, code, error.message);
     for (const part of parts) assert.ok(error.message.includes(part), `"${part}" not in: ${error.message}`);
     return;

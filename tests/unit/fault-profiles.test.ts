@@ -29,7 +29,23 @@ function fails(file: string, parts: string[]): string {
 
 test("the shipped profiles are there and every one validates", () => {
   const names = profileFiles().map((file) => path.basename(file, ".yaml"));
-  assert.equal(names, ["broker-drop-10s", "broker-jitter-30ms", "broker-outage-10s", "double-fault", "latency-spike-250ms", "postgres-outage", "redis-latency"]);
+  assert.equal(names, [
+    "broker-cut-probe",
+    "broker-drop-10s",
+    "broker-jitter-30ms",
+    "broker-outage-10s",
+    "broker-outage-smoke",
+    "double-fault-smoke",
+    "double-fault",
+    "latency-spike-250ms",
+    "postgres-outage-smoke",
+    "postgres-outage",
+    "redis-latency-smoke",
+    "redis-latency",
+    "venue-and-jitter",
+    "venue-protocol-smoke",
+    "venue-protocol",
+  ]);
   for (const file of profileFiles()) {
     const profile = loadProfile(file);
     assert.is(profile.name, path.basename(file, ".yaml"), "a profile's name is its file's name");
@@ -81,7 +97,7 @@ test("a profile argument: a name in toxics/, a profile name, or a path; anything
   } catch (error) {
     assert.ok(isGauntletError(error));
     assert.is(error.code, "GAUNTLET_USAGE");
-    assert.match(error.message, /no fault profile "moon-fault".*known: broker-drop-10s, broker-jitter-30ms/);
+    assert.match(error.message, /no fault profile "moon-fault".*known: broker-cut-probe, broker-drop-10s, broker-jitter-30ms/);
   }
 });
 
@@ -130,7 +146,7 @@ test("toxicity out of range", () => {
 test("a step is a toxic or a cut, and direction: both excludes stream — every problem listed", () => {
   const file = fixture("toxic-and-cut.fails.yaml");
   fails(file, [
-    `${file}:4: steps[0] (redis): give either toxic or cut: true, not both`,
+    `${file}:4: steps[0] (redis): give one of toxic, cut: true or venue, not toxic and cut: true`,
     `${file}:17: steps[1] (postgres) toxic.direction: direction: both already covers both streams; leave out stream`,
   ]);
 });
@@ -158,6 +174,35 @@ test("changes are ordered by time, removals first at one instant (back-to-back f
   });
   assert.equal(planChanges(planFaults(profile)).map((c) => `${c.t} ${c.action} ${c.fault.fault}`), ["0 apply latency", "1 remove latency", "1 apply cut", "2 remove cut"]);
   assert.is(planFaults(profile)[0]!.toxics[0]!.name, "gauntlet-handover-slow", "a step's toxic name becomes the suffix");
+});
+
+test("venue protocol faults: a step with venue instead of a proxy, planned and described like a toxic", () => {
+  const profile = FaultProfileSchema.parse({
+    name: "lies",
+    description: "d",
+    steps: [
+      { at: 0, duration: 2, venue: { type: "ack-delay" } },
+      { at: 1, duration: 2, venue: { type: "crossed-book" } }, // the other connection: may overlap
+      { proxy: "broker", at: 0, duration: 5, cut: true },
+    ],
+  });
+  const [ack, crossed] = planFaults(profile);
+  assert.equal([ack!.proxy, ack!.fault, ack!.venue!.name], ["venue", "ack-delay", "gauntlet-lies-step0"]);
+  assert.equal(ack!.venue!.fault.attributes, { meanMs: 30, sdMs: 8 }, "the attributes' defaults");
+  assert.is(describeFault(ack!), "venue fault ack-delay: meanMs 30, sdMs 8");
+  assert.is(describeFault(crossed!), "venue fault crossed-book");
+  assert.equal(shipped("venue-protocol-smoke").steps.length, 10);
+  assert.ok(planFaults(shipped("venue-and-jitter")).some((fault) => fault.venue) && planFaults(shipped("venue-and-jitter")).some((fault) => fault.toxics.length > 0), "one timeline mixes both");
+});
+
+test("venue protocol faults: a proxy beside venue, an unknown fault, two on one connection — each named", () => {
+  const parse = (steps: unknown[]) => FaultProfileSchema.safeParse({ name: "x", description: "d", steps }).error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`) ?? [];
+  assert.equal(parse([{ proxy: "broker", at: 0, duration: 1, venue: { type: "late-ack" } }]), ["steps.0.proxy: a venue fault acts in the venue, not on a proxy: leave out proxy"]);
+  assert.match(parse([{ at: 0, duration: 1, venue: { type: "moon" } }]).join(), /unknown venue fault "moon" — known: duplicate-fill, out-of-order-fills/);
+  assert.equal(parse([{ at: 0, duration: 1 }]), ["steps.0: a step needs a toxic, cut: true or a venue fault", "steps.0.proxy: a toxic needs a proxy — known: broker, market_data, redis, postgres"]);
+  assert.equal(parse([{ at: 0, duration: 2, venue: { type: "late-ack" } }, { at: 1, duration: 2, venue: { type: "reject-storm" } }]), [
+    "steps.1.at: overlaps steps[0] on the venue's order entry: [0 s, 2 s) and [1 s, 3 s) — one fault per venue connection at a time",
+  ]);
 });
 
 test.run();

@@ -2,9 +2,9 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { BookLevel } from "../../data/types.ts";
 import { Portfolio, type Order } from "../../sandbox/governor/portfolio.ts";
-import { feeFor, minimumLevel, roundTripDelay, walkBook } from "../../sandbox/venue/fill-model.ts";
+import { feeFor, minimumLevel, roundTripDelay, walkBook } from "../../venue/fill-model.ts";
 import { seededRandom } from "../../data/seeded-random.ts";
-import type { FillMessage } from "../../sandbox/wire.ts";
+import type { FillMessage } from "../../protocol/venue-protocol.ts";
 
 const ASKS: BookLevel[] = [
   { price: 100.0, size: 10 },

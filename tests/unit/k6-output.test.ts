@@ -16,7 +16,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const FIX = path.join(root, "tests/fixtures/k6");
 const fixture = (name: string) => path.join(FIX, name);
 const tmp = mkdtempSync(path.join(tmpdir(), "gauntlet-k6-output-"));
-const SCENARIO = "decision_flood";
+const SCENARIO = "decision-flood";
 const HEADER = "metric_name,timestamp,metric_value,check,expected_response,scenario,status,extra_tags,metadata";
 
 /** Runs `fn` and asserts it fails with `code` and a message naming every part. */
@@ -31,6 +31,18 @@ async function fails(fn: () => unknown, code: string, parts: string[]): Promise<
   }
   assert.unreachable("bad input was accepted");
 }
+
+test("an order id rides on the check's metadata, in both formats; other metrics never carry one", () => {
+  const csv = csvDecoder("x.csv", HEADER, DIGEST_METRICS);
+  const point = emptyPoint();
+  assert.ok(csv("checks,1795608149123456,1.000000,decision answered,,decision-flood,,,decision_id=42&order_id=O17", 2, point));
+  assert.equal([point.decisionId, point.orderId], ["42", "O17"]);
+  assert.ok(csv("http_req_duration,1795608149123456,0.8,,true,decision-flood,200,,decision_id=42&order_id=O17", 3, point));
+  assert.is(point.orderId, "", "only the check's sample is read for it");
+  const json = jsonDecoder("x.json", DIGEST_METRICS);
+  assert.ok(json('{"metric":"checks","type":"Point","data":{"time":"2026-11-25T13:02:29Z","value":1,"tags":{"scenario":"decision-flood"},"metadata":{"decision_id":"9","order_id":"O3"}}}', 1, point));
+  assert.equal([point.decisionId, point.orderId], ["9", "O3"]);
+});
 
 // A follower whose test failed half-way must not keep the runner alive with its timer.
 const followers: K6OutputFollower[] = [];
@@ -82,21 +94,22 @@ function assertFloodCsv({ digest, stats, points }: AnalyzedFile): void {
 test("CSV decoder: the header names the columns; unix_micro timestamps; metadata decision_id", () => {
   const decode = csvDecoder("k6.csv", HEADER, DIGEST_METRICS);
   const point = emptyPoint();
-  assert.ok(decode("http_req_duration,1795608149123456,0.812345,,true,decision_flood,200,,decision_id=42", 2, point));
+  assert.ok(decode("http_req_duration,1795608149123456,0.812345,,true,decision-flood,200,,decision_id=42", 2, point));
   assert.equal(point, {
     metric: "http_req_duration",
     timeMs: 1795608149123456 / 1000,
     value: 0.812345,
-    scenario: "decision_flood",
+    scenario: "decision-flood",
     status: "200",
     check: "",
     decisionId: "42",
+    orderId: "",
   });
-  assert.ok(decode("checks,1795608149123456,1.000000,decision answered,,decision_flood,,,decision_id=42", 3, point));
+  assert.ok(decode("checks,1795608149123456,1.000000,decision answered,,decision-flood,,,decision_id=42", 3, point));
   assert.is(point.metric, "checks");
   assert.is(point.check, "decision answered");
   assert.is(point.value, 1);
-  assert.ok(decode("dropped_iterations,1795608149123456,1.000000,,,decision_flood,,,", 4, point));
+  assert.ok(decode("dropped_iterations,1795608149123456,1.000000,,,decision-flood,,,", 4, point));
   assert.is(point.metric, "dropped_iterations");
   assert.is(point.decisionId, "", "no metadata, no id");
 });
@@ -104,22 +117,22 @@ test("CSV decoder: the header names the columns; unix_micro timestamps; metadata
 test("CSV decoder: quoted fields keep their commas and doubled quotes; other metadata keys are ignored", () => {
   const decode = csvDecoder("k6.csv", HEADER, DIGEST_METRICS);
   const point = emptyPoint();
-  assert.ok(decode('checks,1795608149123456,0,"status 200, ""same"" id",,decision_flood,,"a=1,b=2",attempt=2&decision_id=9', 2, point));
+  assert.ok(decode('checks,1795608149123456,0,"status 200, ""same"" id",,decision-flood,,"a=1,b=2",attempt=2&decision_id=9', 2, point));
   assert.is(point.check, 'status 200, "same" id');
   assert.is(point.decisionId, "9");
-  assert.ok(decode("checks,1795608149123456,0,x,,decision_flood,,,decision_idx=5&xdecision_id=6", 3, point));
+  assert.ok(decode("checks,1795608149123456,0,x,,decision-flood,,,decision_idx=5&xdecision_id=6", 3, point));
   assert.is(point.decisionId, "", "only the exact key decision_id counts");
 });
 
 test("CSV decoder: columns found by name in any order; unix seconds; unwanted metrics skipped unparsed", () => {
   const decode = csvDecoder("k6.csv", "metric_name,scenario,timestamp,metric_value,status", DIGEST_METRICS);
   const point = emptyPoint();
-  assert.ok(decode("http_req_duration,decision_flood,1795608149,2.5,200", 2, point));
+  assert.ok(decode("http_req_duration,decision-flood,1795608149,2.5,200", 2, point));
   assert.is(point.timeMs, 1795608149000);
-  assert.is(point.scenario, "decision_flood");
+  assert.is(point.scenario, "decision-flood");
   assert.is(point.check, "", "no check column");
   assert.is(point.decisionId, "", "no metadata column");
-  assert.not.ok(decode("vus,decision_flood,not-a-time,many", 3, point), "vus is not wanted, so not parsed");
+  assert.not.ok(decode("vus,decision-flood,not-a-time,many", 3, point), "vus is not wanted, so not parsed");
 });
 
 test("CSV decoder: a header that is not k6's is refused on line 1", async () => {
@@ -131,7 +144,7 @@ test("CSV decoder: a line without columns, with the wrong column count or a non-
   const decode = csvDecoder("k6.csv", HEADER, DIGEST_METRICS);
   await fails(() => decode("garbage", 7, emptyPoint()), "GAUNTLET_K6_OUTPUT_INVALID", ["k6.csv", "line 7", "no columns"]);
   await fails(() => decode("http_req_duration,1,2", 8, emptyPoint()), "GAUNTLET_K6_OUTPUT_INVALID", ["line 8", "expected 9 columns, found 3"]);
-  await fails(() => decode("http_req_duration,1795608149123456,NaN,,true,decision_flood,200,,", 9, emptyPoint()), "GAUNTLET_K6_OUTPUT_INVALID", ["line 9", "must be numbers", '"NaN"']);
+  await fails(() => decode("http_req_duration,1795608149123456,NaN,,true,decision-flood,200,,", 9, emptyPoint()), "GAUNTLET_K6_OUTPUT_INVALID", ["line 9", "must be numbers", '"NaN"']);
 });
 
 test("JSON decoder: Point lines in either key order; Metric lines and unwanted metrics skipped", () => {
@@ -140,10 +153,10 @@ test("JSON decoder: Point lines in either key order; Metric lines and unwanted m
   assert.not.ok(decode('{"type":"Metric","data":{"name":"http_req_duration","type":"trend"},"metric":"http_req_duration"}', 1, point));
   assert.not.ok(decode('{"metric":"http_req_duration","type":"Metric","data":{"name":"http_req_duration"}}', 2, point));
   assert.not.ok(decode('{"metric":"vus","type":"Point","data":{"time":"2026-11-25T13:02:29Z","value":10,"tags":null}}', 3, point));
-  assert.ok(decode('{"metric":"http_req_duration","type":"Point","data":{"time":"2026-11-25T13:02:29.123456789Z","value":0.8,"tags":{"scenario":"decision_flood","status":"200"},"metadata":{"decision_id":"42"}}}', 4, point));
+  assert.ok(decode('{"metric":"http_req_duration","type":"Point","data":{"time":"2026-11-25T13:02:29.123456789Z","value":0.8,"tags":{"scenario":"decision-flood","status":"200"},"metadata":{"decision_id":"42"}}}', 4, point));
   assert.is(point.metric, "http_req_duration");
   assert.is(point.value, 0.8);
-  assert.is(point.scenario, "decision_flood");
+  assert.is(point.scenario, "decision-flood");
   assert.is(point.status, "200");
   assert.is(point.decisionId, "42");
   assert.ok(Math.abs(point.timeMs - (Date.UTC(2026, 10, 25, 13, 2, 29) + 123.456789)) < 1e-6);
@@ -302,7 +315,7 @@ test("K6OutputFollower: follows a growing file (created late, lines cut between 
 
 test("K6OutputFollower: a partial line at finish() is reported as truncated", async () => {
   const file = path.join(tmp, "live-truncated.csv");
-  writeFileSync(file, `${HEADER}\nhttp_req_duration,1795608149123456,0.812345,,true,decision_flood,200,,decision_id=42\n`);
+  writeFileSync(file, `${HEADER}\nhttp_req_duration,1795608149123456,0.812345,,true,decision-flood,200,,decision_id=42\n`);
   const follower = follow(file);
   follower.start(5);
   await until(() => follower.digest.requests === 1, "the complete line");

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { isGauntletError } from "../../core/errors.ts";
 import type { ScenarioDefinition, TargetDefinition } from "../../core/plugins/contracts.ts";
 import { definePlugin, Registry, type Plugin } from "../../core/plugins/registry.ts";
-import { BUILTIN_PLUGINS, builtinRegistry } from "../../plugins/index.ts";
+import { BUILTIN_PLUGINS, builtinRegistry } from "../../cli/builtin.ts";
 
 function fails(fn: () => unknown, code: string, parts: string[]): void {
   try {
@@ -23,10 +23,11 @@ function scenario(name: string): ScenarioDefinition {
     name,
     description: name,
     script: name,
-    k6Scenario: name.replaceAll("-", "_"),
+    k6Scenario: name,
+    gates: [],
     profiles: ["quick"],
     defaultProfile: "quick",
-    prepare: () => ({ plan: { durationSeconds: 1, rate: 1 }, samplers: [] }),
+    plan: ({ runId, target }) => ({ scenario: name, runId, targetUrl: target.baseUrl }),
     judge: () => [],
   };
 }
@@ -115,13 +116,28 @@ test("unknown scenario or target names list the known ones", () => {
 });
 
 test("builtinRegistry: scenarios, the sandbox and external targets, the integrity check", () => {
-  assert.equal(BUILTIN_PLUGINS.map((plugin) => plugin.name), ["sandbox", "external-target", "decision-flood", "integrity", "order-burst", "flash-crash", "broker-failure", "hard-kill", "state-faults", "gameday"]);
+  assert.equal(BUILTIN_PLUGINS.map((plugin) => plugin.name), ["sandbox", "external-target", "integrity", "order-burst", "decision-flood", "flash-crash", "broker-failure", "hard-kill", "state-faults", "venue-faults", "limit-probes", "limit-property", "gameday"]);
   const registry = builtinRegistry();
-  assert.equal([...registry.targets.keys()].sort(), ["external", "sandbox"]);
-  assert.equal([...registry.scenarios.keys()], ["decision-flood", "order-burst", "flash-crash", "broker-failure", "hard-kill", "state-faults"]);
+  assert.equal([...registry.targets.keys()].sort(), ["command", "external", "sandbox"]);
+  assert.equal([...registry.scenarios.keys()], [
+    "order-burst",
+    "decision-flood",
+    "flash-crash",
+    "broker-failure",
+    "hard-kill",
+    "state-faults",
+    "venue-faults",
+    "limit-notional",
+    "limit-turnover",
+    "limit-single-trade",
+    "limit-loss",
+    "limit-loss-reconnect",
+    "limit-drawdown",
+    "limit-property",
+  ]);
   assert.equal([...registry.checks.keys()], ["integrity"]);
   const { scenario: flood, config } = registry.scenario("decision-flood");
-  assert.is(flood.k6Scenario, "decision_flood");
+  assert.is(flood.k6Scenario, "decision-flood");
   assert.is(flood.defaultProfile, "quick");
   assert.ok(flood.profiles.includes("full"));
   assert.is((config as { rate: number }).rate, 1000);

@@ -4,10 +4,10 @@ import type { K6Point } from "../../core/analysis/k6-output.ts";
 import { RunDigest } from "../../core/analysis/run-digest.ts";
 
 const T0 = 1_795_608_149_000;
-const SCENARIO = "decision_flood";
+const SCENARIO = "decision-flood";
 
 function point(metric: string, atS: number, value: number, extra: Partial<K6Point> = {}): K6Point {
-  return { metric, timeMs: T0 + atS * 1000, value, scenario: SCENARIO, status: "200", check: "", decisionId: "", ...extra };
+  return { metric, timeMs: T0 + atS * 1000, value, scenario: SCENARIO, status: "200", check: "", decisionId: "", orderId: "", ...extra };
 }
 
 /** One answered decision: its duration, its failure flag and its check, as k6 writes them. */
@@ -127,6 +127,15 @@ test("decision ids are only taken from answered requests (http_req_duration)", (
   digest.add(point("checks", 0, 1, { decisionId: "5" }));
   digest.add(point("http_req_failed", 0, 0, { decisionId: "6" }));
   assert.is(digest.decisionIdsSeen(), 0);
+});
+
+test("the order ids a governor answered with are kept, from the checks' metadata, with their decision and time", () => {
+  const digest = new RunDigest(SCENARIO);
+  decision(digest, 1, 2, 7);
+  digest.add(point("checks", 1.5, 1, { decisionId: "8", orderId: "O17", check: "decision answered" }));
+  digest.add(point("checks", 2, 1, { decisionId: "w3", orderId: "O18", scenario: "warmup" }));
+  assert.equal([...digest.orders.keys()], ["O17", "O18"], "every scenario's orders: the integrity join needs them all");
+  assert.equal(digest.orders.get("O17"), { decisionId: "8", atMs: T0 + 1500 });
 });
 
 test.run();

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { GauntletConfigSchema, loadConfig } from "../../core/config/gauntlet-config.ts";
 import { formatIssue, loadYamlFile, parseYamlText } from "../../core/config/yaml-config.ts";
 import { isGauntletError } from "../../core/errors.ts";
-import { BUILTIN_PLUGINS, builtinRegistry } from "../../plugins/index.ts";
+import { BUILTIN_PLUGINS, builtinRegistry } from "../../cli/builtin.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const fixture = (name: string) => path.join(root, "tests/fixtures/config", name);
@@ -43,10 +43,13 @@ test("an external target: URLs validated, defaults filled in", () => {
   const config = loadConfig(fixture("external.yaml"));
   assert.equal(config.target, {
     url: "http://127.0.0.1:7300",
-    metricsUrl: "http://127.0.0.1:7300/metrics",
-    rssMetric: "process_resident_memory_bytes",
-    redisUrl: "redis://127.0.0.1:6379",
-    keys: { state: "gov:state" },
+    venue: { brokerPort: 7401, marketDataPort: 7402 },
+    capabilities: {
+      processMetrics: { url: "http://127.0.0.1:7300/metrics", rssMetric: "process_resident_memory_bytes" },
+      redisMirror: { url: "redis://127.0.0.1:6379", stateKey: "gov:state" },
+    },
+    proxies: [],
+    connectTimeoutSeconds: 30,
   });
   assert.equal(config.allowHosts, ["10.0.0.5"]);
 });
@@ -63,7 +66,7 @@ test("an unknown key is named on its own line, not its parent's", () => {
 
 test("every issue is listed, each with its line and path", () => {
   const message = fails(() => loadConfig(fixture("target.fails.yaml")), "GAUNTLET_CONFIG_INVALID", [
-    "target.fails.yaml:3: target.url: Invalid URL",
+    'target.fails.yaml:3: target.url: target must be a URL such as http://127.0.0.1:9000 (got "not a url")',
     'target.fails.yaml:4: target.redis: Unrecognized key: "redis"',
     "target.fails.yaml:5: allowHosts: Invalid input: expected array, received string",
   ]);
