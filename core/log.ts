@@ -1,6 +1,7 @@
 // A small logger for the CLI and orchestrator. Everything it writes goes through `redact`, so a
 // connection string with a password never reaches a terminal, a log file or a report.
 import { appendFileSync } from "node:fs";
+import { currentRunScope } from "./run-scope.ts";
 
 const SECRET_PATTERNS: Array<[RegExp, string]> = [
   // scheme://user:password@host  →  scheme://user:***@host
@@ -29,16 +30,24 @@ export function setLogLevel(level: Level): void {
   threshold = level;
 }
 
-/** Mirror every line (all levels) into a file, e.g. runs/<id>/gauntlet.log. */
+/**
+ * Mirror every line (all levels) into a file, e.g. runs/<id>/gauntlet.log: the current run's
+ * (core/run-scope.ts) when there is one, so runs side by side each keep their own log.
+ */
 export function setLogFile(path: string | undefined): void {
-  logFile = path;
+  const scope = currentRunScope();
+  if (scope) scope.logFile = path;
+  else logFile = path;
 }
 
 function write(level: Level, message: string): void {
   const line = redact(message);
-  if (logFile) appendFileSync(logFile, `${new Date().toISOString()} ${level.padEnd(5)} ${line}\n`);
+  const scope = currentRunScope();
+  const file = scope ? scope.logFile : logFile;
+  if (file) appendFileSync(file, `${new Date().toISOString()} ${level.padEnd(5)} ${line}\n`);
   if (ORDER[level] < ORDER[threshold]) return;
-  process.stderr.write(level === "info" ? `${line}\n` : `${level}: ${line}\n`);
+  const shown = scope?.logPrefix ? line.replace(/^(\n*)/, `$1${scope.logPrefix}`) : line;
+  process.stderr.write(level === "info" ? `${shown}\n` : `${level}: ${shown}\n`);
 }
 
 export const log = {

@@ -9,13 +9,14 @@ import { asGauntletError, GauntletError } from "../errors.ts";
 import { formatNumber, type GateResult } from "../gates/gate.ts";
 import { exitCodeOf, goNoGo, verdictOf, type RunVerdict } from "../gates/verdict.ts";
 import { log, setLogFile } from "../log.ts";
+import { withRunScope, type RunScope } from "../run-scope.ts";
 import type { Evidence, K6Plan, LiveView, RunFaults, ScenarioContext, TargetHandle } from "../plugins/contracts.ts";
 import { RunDigest } from "../analysis/run-digest.ts";
 import type { Series } from "../samplers/series.ts";
 import type { Registry } from "../plugins/registry.ts";
 import type { Results } from "../results/results-schema.ts";
 import { startSamplers, type RunningSamplers } from "../samplers/target-samplers.ts";
-import { runningProcesses, sleep, stopAll } from "../process/child-process.ts";
+import { sleep } from "../process/child-process.ts";
 import { cleanLeftovers, clearActiveRun, recordActiveRun } from "../services/leftovers.ts";
 import { ensureReaper } from "../services/reaper.ts";
 import { requireTool } from "../tools/tools.ts";
@@ -78,7 +79,12 @@ export interface RunOutcome {
 
 const DRAIN_TIMEOUT_MS = 5000;
 
-export async function runScenario(options: RunOptions): Promise<RunOutcome> {
+/** One run, in a scope of its own (core/run-scope.ts): its log file and its processes are its own. */
+export function runScenario(options: RunOptions): Promise<RunOutcome> {
+  return withRunScope((scope) => runInScope(options, scope));
+}
+
+async function runInScope(options: RunOptions, scope: RunScope): Promise<RunOutcome> {
   const { scenario, config } = options.registry.scenario(options.scenario);
   const profile = options.profile ?? scenario.defaultProfile;
   if (!scenario.profiles.includes(profile)) {
@@ -110,7 +116,6 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
 
   const live = new LiveMetrics();
   const faultLog = new FaultLog(live);
-  const sessionProcesses = new Set(options.session ? runningProcesses() : []);
   const interrupted = new AbortController();
   const onSignal = (signal: string) => {
     log.warn(`${signal}: stopping k6, removing faults, stopping services…`);
@@ -335,8 +340,9 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
       await target.stop().catch((error: Error) => log.warn(`stopping the target: ${error.message}`));
     }
     if (!options.session) await market?.stop();
-    // The safety net: whatever this run started and is still running (never a session's services).
-    await stopAll(sessionProcesses);
+    // The safety net: whatever this run started and is still running — never a session's services,
+    // nor another run's beside it in the self-test.
+    for (const managed of [...scope.processes].reverse()) await managed.stop().catch(() => undefined);
     clearActiveRun(folder.id);
     if (!options.session) removeServiceData(folder.servicesDir);
     await live.close();

@@ -176,6 +176,12 @@ export interface ScenarioDefinition<C = unknown, P extends K6Plan = K6Plan, D = 
    */
   correctGovernorProfile?: string;
   /**
+   * Its gates measure milliseconds (decision latency under load): the self-test never runs it beside
+   * another run, which would add its CPU to the latency judged. Scenarios without it run side by
+   * side on their own services (`selftest --lanes`).
+   */
+  runsAlone?: boolean;
+  /**
    * The gates judged from k6's output alone. A scenario that has them is one whose load can be split
    * across k6 instances (a k6-operator TestRun, `gauntlet merge`): nothing is orchestrated next to
    * it (no faults, no replay to start), and these gates are judged once over the merged outputs.

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process"
 import { closeSync, fchownSync, openSync } from "node:fs";
 import { GauntletError } from "../errors.ts";
 import { log } from "../log.ts";
+import { currentRunScope } from "../run-scope.ts";
 
 export interface ManagedProcess {
   readonly name: string;
@@ -85,16 +86,14 @@ export function startProcess(options: StartOptions): ManagedProcess {
     },
   };
   running.add(managed);
-  void exited.then(() => running.delete(managed));
+  const scope = currentRunScope();
+  scope?.processes.add(managed);
+  void exited.then(() => {
+    running.delete(managed);
+    scope?.processes.delete(managed);
+  });
   log.debug(`started ${options.name} (pid ${child.pid}): ${options.command} ${options.args.join(" ")}`);
   return managed;
-}
-
-/** Stop every process this orchestrator started, newest first (clients before their servers), but those kept. */
-export async function stopAll(keep: ReadonlySet<ManagedProcess> = new Set()): Promise<void> {
-  for (const managed of [...running].reverse()) {
-    if (!keep.has(managed)) await managed.stop().catch(() => undefined);
-  }
 }
 
 /**

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import type { Registry } from "../plugins/registry.ts";
 import { runScenario } from "../orchestrator/run-scenario.ts";
 import type { Reporter } from "../orchestrator/run-results.ts";
-import { openRunSession } from "../orchestrator/run-session.ts";
+import { openRunSession, type RunSession } from "../orchestrator/run-session.ts";
+import { withRunScope } from "../run-scope.ts";
 import { log } from "../log.ts";
 import { runsDir } from "../paths.ts";
 import { build, type Build } from "../provenance.ts";
@@ -28,72 +29,129 @@ export interface SelftestOutcome {
   firstAttempt?: string;
 }
 
-export async function runSelftest(options: { registry: Registry; scenarios?: string[]; seededFaults?: string[]; metricsPort: number; reporters?: readonly Reporter[]; profile?: string }): Promise<SelftestOutcome[]> {
+export interface SelftestOptions {
+  registry: Registry;
+  scenarios?: string[];
+  seededFaults?: string[];
+  /** Live metrics port of the rows run alone; lane k serves on port + k (0: none). */
+  metricsPort: number;
+  reporters?: readonly Reporter[];
+  profile?: string;
+  /**
+   * How many rows run side by side (default 1). Rows of a scenario that `runsAlone` (latency gates)
+   * always run with nothing beside them; the rest — 50 decisions/s drills, bursts, probes, whose
+   * gates count fills and seconds — share the machine, each lane on its own services.
+   */
+  lanes?: number;
+}
+
+interface RowJob {
+  index: number;
+  scenario: string;
+  seededFault: string;
+  mustFail: readonly string[];
+  profile: string;
+  alone: boolean;
+}
+
+export async function runSelftest(options: SelftestOptions): Promise<SelftestOutcome[]> {
+  const jobs = matrixJobs(options);
   const rows: SelftestOutcome[] = [];
-  // One set of services for the whole matrix (the market, the sandbox's Redis and PostgreSQL),
-  // reset between rows: each row pays only for its governor and k6.
-  const session = await openRunSession({ registry: options.registry, target: "sandbox", label: "selftest" });
-  try {
-    const names = options.scenarios?.length ? options.scenarios : [...options.registry.scenarios.keys()];
-    for (const name of names) {
-      const { scenario } = options.registry.scenario(name);
-      // The correct governor first, on its own profile where the scenario names one.
-      const cases = [{ seededFault: "none", mustFail: [] as string[], profile: scenario.correctGovernorProfile }, ...(scenario.selftest ?? [])].filter(
-        (c) => !options.seededFaults?.length || options.seededFaults.includes(c.seededFault),
-      );
-      for (const testCase of cases) {
-        log.info(`\n=== selftest ${name}: ${testCase.seededFault === "none" ? "correct governor" : `fault ${testCase.seededFault}`}${testCase.profile ? ` (${testCase.profile})` : ""} ===`);
-        // A profile asked for (smoke, in CI) where the scenario has it; else the self-test's own.
-        const profile = testCase.profile ?? (options.profile && scenario.profiles.includes(options.profile) ? options.profile : (scenario.selftestProfile ?? scenario.defaultProfile));
-        const run = () =>
-          runScenario({
-            registry: options.registry,
-            scenario: name,
-            profile,
-            target: "sandbox",
-            seededFaults: testCase.seededFault === "none" ? [] : [testCase.seededFault],
-            metricsPort: options.metricsPort,
-            reporters: options.reporters,
-            session,
-          });
-        let outcome = await run();
-        // The correct governor gets one more attempt when it fails: on a shared 2-core machine its
-        // latency has crossed 15 ms in one run of many (P99 20.9 ms over 60 s, where quiet runs
-        // measure 9–10 ms). A real bug fails both attempts; the row keeps what the first one failed.
-        let firstAttempt: string | undefined;
-        if (testCase.seededFault === "none" && outcome.results.verdict !== "pass") {
-          firstAttempt = `${outcome.results.verdict}: ${describeFailures(outcome.results.gates)} (${outcome.runDir})`;
-          log.warn(`selftest ${name}: the correct governor's first attempt was ${firstAttempt}; running it once more`);
-          outcome = await run();
-        }
-        const gates = outcome.results.gates;
-        const failedGates = gates.filter((g) => g.status === "fail").map((g) => g.id);
-        const noDataGates = gates.filter((g) => g.status === "no-data").map((g) => g.id);
-        const ok =
-          testCase.seededFault === "none"
-            ? outcome.results.verdict === "pass"
-            : outcome.results.exitCode !== 2 && testCase.mustFail.every((id) => failedGates.includes(id));
-        rows.push({
-          scenario: name,
-          seededFault: testCase.seededFault,
-          profile,
-          expected: testCase.seededFault === "none" ? "all gates pass" : `fails ${testCase.mustFail.join(", ")}`,
-          failedGates,
-          noDataGates,
-          ok,
-          runDir: outcome.runDir,
-          verdict: outcome.results.error ? `${outcome.results.verdict} (${outcome.results.error.code})` : outcome.results.verdict,
-          ...(firstAttempt ? { firstAttempt } : {}),
-        });
-        log.info(`selftest ${name} / ${testCase.seededFault}: ${ok ? "OK" : "NOT AS EXPECTED"} (failed: ${failedGates.join(", ") || "none"})${firstAttempt ? ` on a second attempt; the first: ${firstAttempt}` : ""}`);
-      }
+  // One set of services per lane (the market, the sandbox's Redis and PostgreSQL), reset between
+  // rows: each row pays only for its governor and k6.
+  const lane = async (label: string, queue: RowJob[], metricsPort: number) => {
+    const session = await openRunSession({ registry: options.registry, target: "sandbox", label });
+    try {
+      for (let job = queue.shift(); job; job = queue.shift()) rows[job.index] = await runRow(job, session, { ...options, metricsPort });
+    } finally {
+      await session.close();
     }
-  } finally {
-    await session.close();
+  };
+  const alone = jobs.filter((job) => job.alone);
+  if (alone.length > 0) await lane("selftest", alone, options.metricsPort);
+  const shared = jobs.filter((job) => !job.alone);
+  const lanes = Math.max(1, Math.min(options.lanes ?? 1, shared.length));
+  if (shared.length > 0) {
+    if (lanes > 1) log.info(`\n${shared.length} rows without latency gates: ${lanes} at a time, each lane on its own services`);
+    // Every lane runs to its end before an error is raised: none is left with its services up.
+    const settled = await Promise.allSettled(
+      Array.from({ length: lanes }, (_, k) =>
+        withRunScope(() => lane(`selftest-lane${k + 1}`, shared, options.metricsPort === 0 ? 0 : options.metricsPort + k), lanes > 1 ? { logPrefix: `[lane ${k + 1}] ` } : {}),
+      ),
+    );
+    const failed = settled.find((result) => result.status === "rejected");
+    if (failed) throw failed.reason;
   }
-  const record: SelftestRecord = { gauntlet: build(), at: new Date().toISOString(), profile: options.profile, rows };
+  const done = rows.filter(Boolean);
+  const record: SelftestRecord = { gauntlet: build(), at: new Date().toISOString(), profile: options.profile, lanes, rows: done };
   writeFileSync(join(runsDir(), "selftest-latest.json"), JSON.stringify(record, null, 2));
-  return rows;
+  return done;
+}
+
+/** The matrix in its order: per scenario, the correct governor first, then each seeded fault. */
+function matrixJobs(options: SelftestOptions): RowJob[] {
+  const names = options.scenarios?.length ? options.scenarios : [...options.registry.scenarios.keys()];
+  return names.flatMap((name) => {
+    const { scenario } = options.registry.scenario(name);
+    // The correct governor on its own profile where the scenario names one.
+    const cases = [{ seededFault: "none", mustFail: [] as readonly string[], profile: scenario.correctGovernorProfile }, ...(scenario.selftest ?? [])];
+    return cases
+      .filter((c) => !options.seededFaults?.length || options.seededFaults.includes(c.seededFault))
+      .map((c) => ({
+        scenario: name,
+        seededFault: c.seededFault,
+        mustFail: c.mustFail,
+        // A profile asked for (smoke, in CI) where the scenario has it; else the self-test's own.
+        profile: c.profile ?? (options.profile && scenario.profiles.includes(options.profile) ? options.profile : (scenario.selftestProfile ?? scenario.defaultProfile)),
+        alone: scenario.runsAlone === true,
+      }));
+  }).map((job, index) => ({ ...job, index }));
+}
+
+async function runRow(job: RowJob, session: RunSession, options: SelftestOptions): Promise<SelftestOutcome> {
+  const name = job.scenario;
+  log.info(`\n=== selftest ${name}: ${job.seededFault === "none" ? "correct governor" : `fault ${job.seededFault}`} (${job.profile}) ===`);
+  const run = () =>
+    runScenario({
+      registry: options.registry,
+      scenario: name,
+      profile: job.profile,
+      target: "sandbox",
+      seededFaults: job.seededFault === "none" ? [] : [job.seededFault],
+      metricsPort: options.metricsPort,
+      reporters: options.reporters,
+      session,
+    });
+  let outcome = await run();
+  // The correct governor gets one more attempt when it fails: on a shared 2-core machine its
+  // latency has crossed 15 ms in one run of many (P99 20.9 ms over 60 s, where quiet runs
+  // measure 9–10 ms). A real bug fails both attempts; the row keeps what the first one failed.
+  let firstAttempt: string | undefined;
+  if (job.seededFault === "none" && outcome.results.verdict !== "pass") {
+    firstAttempt = `${outcome.results.verdict}: ${describeFailures(outcome.results.gates)} (${outcome.runDir})`;
+    log.warn(`selftest ${name}: the correct governor's first attempt was ${firstAttempt}; running it once more`);
+    outcome = await run();
+  }
+  const gates = outcome.results.gates;
+  const failedGates = gates.filter((g) => g.status === "fail").map((g) => g.id);
+  const noDataGates = gates.filter((g) => g.status === "no-data").map((g) => g.id);
+  const ok =
+    job.seededFault === "none"
+      ? outcome.results.verdict === "pass"
+      : outcome.results.exitCode !== 2 && job.mustFail.every((id) => failedGates.includes(id));
+  log.info(`selftest ${name} / ${job.seededFault}: ${ok ? "OK" : "NOT AS EXPECTED"} (failed: ${failedGates.join(", ") || "none"})${firstAttempt ? ` on a second attempt; the first: ${firstAttempt}` : ""}`);
+  return {
+    scenario: name,
+    seededFault: job.seededFault,
+    profile: job.profile,
+    expected: job.seededFault === "none" ? "all gates pass" : `fails ${job.mustFail.join(", ")}`,
+    failedGates,
+    noDataGates,
+    ok,
+    runDir: outcome.runDir,
+    verdict: outcome.results.error ? `${outcome.results.verdict} (${outcome.results.error.code})` : outcome.results.verdict,
+    ...(firstAttempt ? { firstAttempt } : {}),
+  };
 }
 
 function describeFailures(gates: readonly GateResult[]): string {
@@ -106,6 +164,8 @@ export interface SelftestRecord {
   gauntlet: Build;
   at: string;
   profile: string | undefined;
+  /** Rows run side by side (1: one at a time). */
+  lanes: number;
   rows: SelftestOutcome[];
 }
 

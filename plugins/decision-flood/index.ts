@@ -36,6 +36,8 @@ export default definePlugin({
       // its gate by a wide margin,
       // after a 2 s warm-up (smoke-cold): 8 s less a row, and a cold start only adds to a fault.
       correctGovernorProfile: "quick",
+      // Its latency gates are the product: the self-test runs it with nothing beside it.
+      runsAlone: true,
       // The fleet-sized load: k6 splits it by execution segment (gauntlet k8s render, merge), and
       // these gates are judged over the merged outputs; the rest need the target itself.
       judgeLoad: (digest) => [...latencyGates(digest, config), ...loadGates(digest, config), degradationGate(digest, config)],
