@@ -3,6 +3,8 @@
 //   - next to a plain `jq` pass that only selects the latency points of the same file,
 //   - its counts and percentiles next to k6's own end-of-test summary of the same run (exact),
 //   - and, given a second (shorter) run, peak RSS of both: memory must not grow with the length.
+// It exits 1 when a percentile is further from k6's summary than the histogram's stated bound
+// (0.1%), a count differs, or the speed-up over jq is under the 5x aim.
 //
 //   npx tsx bench/post-processor.ts runs/<full run> [runs/<1-minute run>]
 import { existsSync, readFileSync, statSync } from "node:fs";
@@ -65,7 +67,11 @@ const ours = await analyze(file);
 const jq = await jqPass(file);
 console.log(`\ngauntlet analyze: ${ours.wallSeconds.toFixed(1)} s (${(ours.lines / ours.wallSeconds / 1e6).toFixed(2)} M lines/s, ${ours.lines.toLocaleString("en-US")} lines), peak RSS ${mb(ours.peakRssBytes)} MiB`);
 console.log(`jq (select latency points only): ${jq.seconds.toFixed(1)} s for ${jq.points.toLocaleString("en-US")} points`);
-console.log(`speed-up over jq: ${(jq.seconds / ours.wallSeconds).toFixed(1)}x`);
+const SPEED_UP_AIM = 5;
+const speedUp = jq.seconds / ours.wallSeconds;
+const failures: string[] = [];
+if (speedUp < SPEED_UP_AIM) failures.push(`speed-up over jq ${speedUp.toFixed(1)}x is under the ${SPEED_UP_AIM}x aim`);
+console.log(`speed-up over jq: ${speedUp.toFixed(1)}x (aim ≥ ${SPEED_UP_AIM}x)`);
 
 const k6 = k6Summary(longRun);
 if (k6) {
@@ -79,12 +85,24 @@ if (k6) {
   console.log(`\nvs k6's own summary of the same run (decision-flood; stated histogram error ±${HISTOGRAM_RELATIVE_ERROR * 100}%):`);
   for (const [name, mine, theirs] of rows) {
     const error = Math.abs(mine - theirs) / theirs;
-    console.log(`  ${name.padEnd(5)} gauntlet ${mine.toFixed(4).padStart(12)}  k6 ${theirs.toFixed(4).padStart(12)}  ${name === "count" ? (mine === theirs ? "equal" : "DIFFERENT") : `${(error * 100).toFixed(3)}%`}`);
+    // The bound: counts equal; every percentile and the mean within the histogram's 0.1%.
+    const within = name === "count" ? mine === theirs : error <= HISTOGRAM_RELATIVE_ERROR;
+    if (!within) failures.push(`${name}: gauntlet ${mine} vs k6 ${theirs}`);
+    console.log(`  ${name.padEnd(5)} gauntlet ${mine.toFixed(4).padStart(12)}  k6 ${theirs.toFixed(4).padStart(12)}  ${name === "count" ? (within ? "equal" : "DIFFERENT") : `${(error * 100).toFixed(3)}% ${within ? "ok" : "OVER THE BOUND"}`}`);
   }
+} else {
+  console.log("\nno k6 summary beside the output: the percentiles were not checked");
 }
 
 if (shortRun) {
   const short = await analyze(outputOf(shortRun));
   const ratio = ours.peakRssBytes / short.peakRssBytes;
   console.log(`\npeak RSS: ${mb(short.peakRssBytes)} MiB for ${short.lines.toLocaleString("en-US")} lines vs ${mb(ours.peakRssBytes)} MiB for ${ours.lines.toLocaleString("en-US")} lines (${((ratio - 1) * 100).toFixed(1)}% apart)`);
+}
+
+if (failures.length > 0) {
+  console.log(`\nFAIL: ${failures.join("; ")}`);
+  process.exitCode = 1;
+} else {
+  console.log("\nall checks within their bounds");
 }

@@ -1,8 +1,10 @@
 // `gauntlet analyze <k6-output>`: the post-processor on a k6 output file (CSV or JSON, gzip or not).
 import type { Command } from "commander";
-import { analyzeK6File } from "../../core/analysis/k6-output-stream.ts";
+import { availableParallelism } from "node:os";
+import { analyzeK6FileParallel } from "../../core/analysis/parallel-analysis.ts";
 import { GauntletError } from "../../core/errors.ts";
 import { formatNumber as n } from "../../core/gates/gate.ts";
+import { integer } from "../options.ts";
 
 export function registerAnalyze(program: Command): void {
   program
@@ -11,9 +13,10 @@ export function registerAnalyze(program: Command): void {
     .argument("<file>", "k6 --out csv=… or --out json=… file (.gz accepted)")
     .option("--scenario <name>", "k6 scenario whose samples count (a plain k6 script's is \"default\")", "decision-flood")
     .option("--json", "print the figures as JSON")
-    .action(async (file: string, flags: { scenario: string; json?: boolean }) => {
+    .option("--workers <n>", "threads reading byte ranges of the file (a .gz file, or one under 32 MiB, is read in one pass)", integer("--workers", 1, 64), availableParallelism())
+    .action(async (file: string, flags: { scenario: string; json?: boolean; workers: number }) => {
       const started = performance.now();
-      const { digest, stats, points } = await analyzeK6File(file, flags.scenario);
+      const { digest, stats, points, workers } = await analyzeK6FileParallel(file, flags.scenario, { workers: flags.workers });
       if (digest.requests === 0) {
         const byCount = [...digest.requestsByScenario].sort(([, a], [, b]) => b - a);
         const found = byCount.map(([name, count]) => `${name || "(no scenario tag)"} (${n(count)} requests)`);
@@ -30,6 +33,7 @@ export function registerAnalyze(program: Command): void {
         lines: stats.lines,
         bytes: stats.bytes,
         points,
+        workers,
         requests: digest.requests,
         failed: digest.failed,
         dropped: digest.dropped,
@@ -44,7 +48,7 @@ export function registerAnalyze(program: Command): void {
       process.stdout.write(
         `${file}: ${n(stats.lines)} lines, ${n(digest.requests)} decisions, ${n(digest.failed)} failed, ${n(digest.dropped)} dropped\n` +
           `latency ms: mean ${n(latency.meanMs)} · p50 ${n(latency.p50Ms)} · p95 ${n(latency.p95Ms)} · p99 ${n(latency.p99Ms)} · max ${n(latency.maxMs)}\n` +
-          `${n(seconds)} s, ${n(stats.lines / seconds)} lines/s, peak RSS ${n(figures.peakRssBytes / 2 ** 20)} MiB\n`,
+          `${n(seconds)} s, ${n(stats.lines / seconds)} lines/s on ${workers} thread${workers === 1 ? "" : "s"}, peak RSS ${n(figures.peakRssBytes / 2 ** 20)} MiB\n`,
       );
     });
 }

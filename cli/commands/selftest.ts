@@ -16,7 +16,7 @@ export function registerSelftest(program: Command): void {
     .option("--metrics-port <port>", "live Prometheus metrics port (0 = off); lane k serves on port + k", integer("--metrics-port", 0, 65535), 8000)
     .option(
       "--lanes <n>",
-      "rows run side by side, each lane on its own services; scenarios with latency gates always run alone (1 = one row at a time)",
+      "rows run side by side, each lane on its own services; a row a timing gate decides (latency, throughput) always runs alone (1 = one row at a time)",
       integer("--lanes", 1, 8),
       3,
     )

@@ -66,4 +66,30 @@ export class DecisionIdSet {
       for (let n = 0; n <= set.max; n++) if (set.has(n)) yield `${prefix}${n}`;
     }
   }
+
+  /** A plain copy another thread can receive. */
+  toTransfer(): DecisionIdSetTransfer {
+    return { sets: [...this.sets].map(([prefix, set]) => ({ prefix, bits: set.bits.subarray(0, (set.max >> 3) + 1), max: set.max })), unshaped: this.unshaped, duplicates: this.duplicates };
+  }
+
+  /** The union with another set (a byte range of the same file, read by another thread). */
+  addAll(other: DecisionIdSetTransfer): void {
+    this.unshaped += other.unshaped;
+    this.duplicates += other.duplicates;
+    for (const { prefix, bits, max } of other.sets) {
+      let set = this.sets.get(prefix);
+      if (!set) this.sets.set(prefix, (set = new Bitset()));
+      for (let n = 0; n <= max; n++) {
+        if ((bits[n >> 3]! & (1 << (n & 7))) === 0) continue;
+        if (set.set(n)) this.size++;
+        else this.duplicates++;
+      }
+    }
+  }
+}
+
+export interface DecisionIdSetTransfer {
+  sets: Array<{ prefix: string; bits: Uint8Array; max: number }>;
+  unshaped: number;
+  duplicates: number;
 }

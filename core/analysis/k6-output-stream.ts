@@ -16,7 +16,7 @@ export function formatOf(path: string): K6Format {
 }
 
 /** Routes lines to the right decoder (the CSV one needs the header first) and the digest. */
-class DigestSink {
+export class DigestSink {
   private decode: LineDecoder | undefined;
   private readonly point = emptyPoint();
   private readonly wanted: LineFilter;
@@ -29,6 +29,11 @@ class DigestSink {
   ) {
     if (format === "json") this.decode = jsonDecoder(file, DIGEST_METRICS);
     this.wanted = wantedLines(format, DIGEST_METRICS);
+  }
+
+  /** A byte range after the first line of a CSV file: its header, read once by whoever split the file. */
+  primeHeader(header: string): void {
+    if (this.format === "csv") this.decode = csvDecoder(this.file, header, DIGEST_METRICS);
   }
 
   /** The CSV header is always read; after it only the lines of the digest's metrics. */

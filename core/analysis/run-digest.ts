@@ -4,8 +4,8 @@
 // as a 10-minute one — and bitsets of the decision ids k6 saw answered.
 import * as hdr from "hdr-histogram-js";
 import type { K6Point } from "./k6-output.ts";
-import { DecisionIdSet } from "./decision-ids.ts";
-import { LatencyHistogram } from "./latency-histogram.ts";
+import { DecisionIdSet, type DecisionIdSetTransfer } from "./decision-ids.ts";
+import { LatencyHistogram, type LatencyHistogramTransfer } from "./latency-histogram.ts";
 
 export const DIGEST_METRICS = new Set(["http_req_duration", "http_req_failed", "dropped_iterations", "checks"]);
 
@@ -34,6 +34,20 @@ export interface WindowSummary {
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
+}
+
+export interface RunDigestTransfer {
+  scenario: string;
+  latency: LatencyHistogramTransfer;
+  counts: { requests: number; failed: number; dropped: number; checksPassed: number; checksFailed: number };
+  firstMs: number;
+  lastMs: number;
+  windowMs: number;
+  windows: Array<{ requests: number; failed: number; dropped: number; histogram: string }>;
+  scenarioIds: DecisionIdSetTransfer;
+  answered: DecisionIdSetTransfer;
+  requestsByScenario: Array<[string, number]>;
+  orders: Array<[string, { decisionId: string; atMs: number }]>;
 }
 
 export class RunDigest {
@@ -143,6 +157,73 @@ export class RunDigest {
     this.windows.length = 0;
     this.windows.push(...merged);
     this.windowMs *= 2;
+  }
+
+  /**
+   * Add another digest of the same scenario and origin (a byte range of the same file, read by
+   * another thread): the result is the digest one pass over both would have built. Windows are
+   * brought to the wider of the two widths first; on one origin their boundaries then coincide.
+   */
+  merge(other: RunDigest): void {
+    if (other.scenario !== this.scenario) throw new Error(`cannot merge digests of k6 scenarios "${this.scenario}" and "${other.scenario}"`);
+    if (!Number.isNaN(other.firstMs) && !Number.isNaN(this.firstMs) && other.firstMs !== this.firstMs) throw new Error("cannot merge digests with different origins");
+    if (Number.isNaN(this.firstMs)) this.firstMs = other.firstMs;
+    if (!(other.lastMs <= this.lastMs)) this.lastMs = other.lastMs;
+    this.latency.add(other.latency);
+    this.requests += other.requests;
+    this.failed += other.failed;
+    this.dropped += other.dropped;
+    this.checksPassed += other.checksPassed;
+    this.checksFailed += other.checksFailed;
+    while (this.windowMs < other.windowMs) this.mergePairs();
+    while (other.windowMs < this.windowMs) other.mergePairs();
+    other.windows.forEach((window, i) => {
+      while (this.windows.length <= i) this.windows.push({ startMs: this.firstMs + this.windows.length * this.windowMs, requests: 0, failed: 0, dropped: 0, histogram: windowHistogram() });
+      const mine = this.windows[i]!;
+      mine.requests += window.requests;
+      mine.failed += window.failed;
+      mine.dropped += window.dropped;
+      mine.histogram.add(window.histogram);
+    });
+    this.scenarioIds.addAll(other.scenarioIds.toTransfer());
+    this.answered.addAll(other.answered.toTransfer());
+    for (const [name, count] of other.requestsByScenario) this.requestsByScenario.set(name, (this.requestsByScenario.get(name) ?? 0) + count);
+    for (const [orderId, order] of other.orders) this.orders.set(orderId, order);
+  }
+
+  /** A plain copy another thread can receive (structured clone keeps no classes). */
+  toTransfer(): RunDigestTransfer {
+    return {
+      scenario: this.scenario,
+      latency: this.latency.toTransfer(),
+      counts: { requests: this.requests, failed: this.failed, dropped: this.dropped, checksPassed: this.checksPassed, checksFailed: this.checksFailed },
+      firstMs: this.firstMs,
+      lastMs: this.lastMs,
+      windowMs: this.windowMs,
+      windows: this.windows.map((w) => ({ requests: w.requests, failed: w.failed, dropped: w.dropped, histogram: hdr.encodeIntoCompressedBase64(w.histogram) })),
+      scenarioIds: this.scenarioIds.toTransfer(),
+      answered: this.answered.toTransfer(),
+      requestsByScenario: [...this.requestsByScenario],
+      orders: [...this.orders],
+    };
+  }
+
+  static fromTransfer(t: RunDigestTransfer): RunDigest {
+    const digest = new RunDigest(t.scenario, t.firstMs);
+    digest.latency.add(LatencyHistogram.fromTransfer(t.latency));
+    Object.assign(digest, t.counts);
+    digest.lastMs = t.lastMs;
+    digest.windowMs = t.windowMs;
+    t.windows.forEach((w, i) => {
+      const histogram = windowHistogram();
+      histogram.add(hdr.decodeFromCompressedBase64(w.histogram, 32, false));
+      digest.windows.push({ startMs: t.firstMs + i * t.windowMs, requests: w.requests, failed: w.failed, dropped: w.dropped, histogram });
+    });
+    digest.scenarioIds.addAll(t.scenarioIds);
+    digest.answered.addAll(t.answered);
+    for (const [name, count] of t.requestsByScenario) digest.requestsByScenario.set(name, count);
+    for (const [orderId, order] of t.orders) digest.orders.set(orderId, order);
+    return digest;
   }
 
   /** Whether k6 measured decision `id` of the judged scenario. */

@@ -176,11 +176,12 @@ export interface ScenarioDefinition<C = unknown, P extends K6Plan = K6Plan, D = 
    */
   correctGovernorProfile?: string;
   /**
-   * Its gates measure milliseconds (decision latency under load): the self-test never runs it beside
-   * another run, which would add its CPU to the latency judged. Scenarios without it run side by
-   * side on their own services (`selftest --lanes`).
+   * Gates that measure milliseconds or throughput, whose verdict another run's CPU beside this one
+   * could change. The self-test (`selftest --lanes`) runs with nothing beside it the correct
+   * governor of a scenario that has any, and each seeded row that must fail one of them: a
+   * seeded fault must be seen to trip such a gate on its own. Every other row shares the machine.
    */
-  runsAlone?: boolean;
+  timingGates?: readonly string[];
   /**
    * The gates judged from k6's output alone. A scenario that has them is one whose load can be split
    * across k6 instances (a k6-operator TestRun, `gauntlet merge`): nothing is orchestrated next to

@@ -38,14 +38,15 @@ export interface SelftestOptions {
   reporters?: readonly Reporter[];
   profile?: string;
   /**
-   * How many rows run side by side (default 1). Rows of a scenario that `runsAlone` (latency gates)
-   * always run with nothing beside them; the rest — 50 decisions/s drills, bursts, probes, whose
-   * gates count fills and seconds — share the machine, each lane on its own services.
+   * How many rows run side by side (default 1), each lane on its own services. A row whose verdict
+   * hangs on a timing gate (ScenarioDefinition.timingGates) always runs with nothing beside it:
+   * the correct governor of a scenario that has any, and a seeded fault that must trip one. The
+   * rest — gates that count fills, orders, positions, seconds of recovery — share the machine.
    */
   lanes?: number;
 }
 
-interface RowJob {
+export interface RowJob {
   index: number;
   scenario: string;
   seededFault: string;
@@ -55,7 +56,7 @@ interface RowJob {
 }
 
 export async function runSelftest(options: SelftestOptions): Promise<SelftestOutcome[]> {
-  const jobs = matrixJobs(options);
+  const jobs = planMatrix(options);
   const rows: SelftestOutcome[] = [];
   // One set of services per lane (the market, the sandbox's Redis and PostgreSQL), reset between
   // rows: each row pays only for its governor and k6.
@@ -72,7 +73,7 @@ export async function runSelftest(options: SelftestOptions): Promise<SelftestOut
   const shared = jobs.filter((job) => !job.alone);
   const lanes = Math.max(1, Math.min(options.lanes ?? 1, shared.length));
   if (shared.length > 0) {
-    if (lanes > 1) log.info(`\n${shared.length} rows without latency gates: ${lanes} at a time, each lane on its own services`);
+    if (lanes > 1) log.info(`\n${shared.length} rows no timing gate decides: ${lanes} at a time, each lane on its own services`);
     // Every lane runs to its end before an error is raised: none is left with its services up.
     const settled = await Promise.allSettled(
       Array.from({ length: lanes }, (_, k) =>
@@ -89,7 +90,7 @@ export async function runSelftest(options: SelftestOptions): Promise<SelftestOut
 }
 
 /** The matrix in its order: per scenario, the correct governor first, then each seeded fault. */
-function matrixJobs(options: SelftestOptions): RowJob[] {
+export function planMatrix(options: Pick<SelftestOptions, "registry" | "scenarios" | "seededFaults" | "profile">): RowJob[] {
   const names = options.scenarios?.length ? options.scenarios : [...options.registry.scenarios.keys()];
   return names.flatMap((name) => {
     const { scenario } = options.registry.scenario(name);
@@ -103,7 +104,7 @@ function matrixJobs(options: SelftestOptions): RowJob[] {
         mustFail: c.mustFail,
         // A profile asked for (smoke, in CI) where the scenario has it; else the self-test's own.
         profile: c.profile ?? (options.profile && scenario.profiles.includes(options.profile) ? options.profile : (scenario.selftestProfile ?? scenario.defaultProfile)),
-        alone: scenario.runsAlone === true,
+        alone: c.seededFault === "none" ? (scenario.timingGates?.length ?? 0) > 0 : c.mustFail.some((gate) => scenario.timingGates?.includes(gate)),
       }));
   }).map((job, index) => ({ ...job, index }));
 }

@@ -36,8 +36,9 @@ export default definePlugin({
       // its gate by a wide margin,
       // after a 2 s warm-up (smoke-cold): 8 s less a row, and a cold start only adds to a fault.
       correctGovernorProfile: "quick",
-      // Its latency gates are the product: the self-test runs it with nothing beside it.
-      runsAlone: true,
+      // Latency, throughput and the pipeline's delay; memory growth, errors and the backlog count
+      // what the governor did, whatever ran beside it.
+      timingGates: ["latency_p99", "latency_p95", "latency_mean", "dropped_iterations", "latency_degradation", "pipeline_latency_p99"],
       // The fleet-sized load: k6 splits it by execution segment (gauntlet k8s render, merge), and
       // these gates are judged over the merged outputs; the rest need the target itself.
       judgeLoad: (digest) => [...latencyGates(digest, config), ...loadGates(digest, config), degradationGate(digest, config)],

@@ -38,8 +38,7 @@ export default definePlugin({
       profiles: ["quick", "full", "severe", "smoke", "thin"],
       defaultProfile: "quick",
       selftestProfile: "severe",
-      // latency_p99_crash measures milliseconds: the self-test runs it with nothing beside it.
-      runsAlone: true,
+      timingGates: ["latency_p99_crash"],
       plan: flashCrashPlan,
       expectedSeconds: (plan) => plan.buildSeconds + plan.crashSeconds + plan.recoverySeconds,
       samplers: [{ name: "target-rss", intervalMs: 1000 }],

@@ -68,8 +68,8 @@ export interface SteadyDrill<C extends SteadyLoad, D> {
   alongside?(ctx: ScenarioContext<C>, signal: AbortSignal): Promise<D>;
   judge(evidence: Evidence, ctx: ScenarioContext<C>, alongside: D | undefined): GateResult[] | Judgement | Promise<GateResult[] | Judgement>;
   selftest?: readonly SelftestRow[];
-  /** Its gates measure milliseconds: the self-test runs it with nothing beside it (ScenarioDefinition.runsAlone). */
-  runsAlone?: boolean;
+  /** Gates that measure milliseconds (ScenarioDefinition.timingGates). */
+  timingGates?: readonly string[];
 }
 
 export function steadyDrill<C extends SteadyLoad, D = undefined>(drill: SteadyDrill<C, D>): ScenarioDefinition<C, SteadyPlan, D> {
@@ -99,6 +99,6 @@ export function steadyDrill<C extends SteadyLoad, D = undefined>(drill: SteadyDr
     },
     judge: async (evidence, ctx, alongside) => withReplayNote(await drill.judge(evidence, ctx, alongside), ctx.target.venueAdminUrl),
     selftest: drill.selftest,
-    ...(drill.runsAlone ? { runsAlone: true } : {}),
+    ...(drill.timingGates ? { timingGates: drill.timingGates } : {}),
   };
 }

@@ -47,8 +47,8 @@ export default definePlugin({
         description: "Redis latency and a PostgreSQL outage during steady decisions",
         config,
         gates: [{ id: "error_rate" }, { id: "latency_p99" }],
-        // latency_p99 judges that the decision path never waits on Redis: milliseconds, so alone.
-        runsAlone: true,
+        // latency_p99 judges that the decision path never waits on Redis: milliseconds.
+        timingGates: ["latency_p99"],
         profiles: {
           quick: { durationSeconds: config.durationSeconds, schedule: config.profiles },
           smoke: { durationSeconds: config.smoke.durationSeconds, schedule: config.smoke.profiles },

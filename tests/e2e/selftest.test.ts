@@ -10,8 +10,8 @@ import { startGauntlet, tempDir } from "../support/cli.ts";
 
 test("the fault matrix: each fault trips its gates, the correct governor passes them all", async () => {
   const runs = tempDir();
-  // Every row a real run, on the smoke profile (shorter cuts and windows). The scenarios with
-  // latency gates run alone, the rest three at a time. Each row's verdict is echoed as it lands, so
+  // Every row a real run, on the smoke profile (shorter cuts and windows). The rows a timing gate
+  // decides (latency, throughput) run alone, the rest three at a time. Each row's verdict is echoed as it lands, so
   // a CI log shows how far the matrix got.
   const started = Date.now();
   const run = startGauntlet(["selftest", "--profile", "smoke", "--metrics-port", "0", "--lanes", "3"], { GAUNTLET_RUNS_DIR: runs }, 30 * 60_000);

@@ -1,0 +1,34 @@
+// Which self-test rows may share the machine: a row a timing gate decides runs alone (the correct
+// governor of a scenario with timing gates; a seeded fault that must trip one), every other row
+// shares it. A wrong split would let one lane's CPU fail another's latency gate, or prove a
+// latency gate "can fail" with a fault that only slowed the machine.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { builtinRegistry } from "../../cli/builtin.ts";
+import { planMatrix } from "../../core/selftest/selftest.ts";
+
+const rows = planMatrix({ registry: builtinRegistry(), profile: "smoke" });
+const alone = (scenario: string, seededFault: string) => {
+  const row = rows.find((r) => r.scenario === scenario && r.seededFault === seededFault);
+  assert.ok(row, `${scenario}/${seededFault} is in the matrix`);
+  return row!.alone;
+};
+
+test("the correct governor runs alone where the scenario has timing gates, and shares the machine where it has none", () => {
+  for (const scenario of ["decision-flood", "flash-crash", "state-faults"]) assert.ok(alone(scenario, "none"), scenario);
+  for (const scenario of ["order-burst", "broker-failure", "hard-kill", "venue-faults", "limit-notional"]) assert.not.ok(alone(scenario, "none"), scenario);
+});
+
+test("a seeded fault runs alone exactly when one of the gates it must fail is a timing gate", () => {
+  for (const fault of ["slow-path", "history-scan", "event-loop-stall", "stalled-exporter"]) assert.ok(alone("decision-flood", fault), fault);
+  for (const fault of ["error-burst", "memory-leak"]) assert.not.ok(alone("decision-flood", fault), fault);
+  assert.not.ok(alone("flash-crash", "never-flattens"));
+  assert.not.ok(alone("state-faults", "ledger-drops-on-error"));
+});
+
+test("the matrix keeps its order and every row once", () => {
+  assert.equal(rows.map((r) => r.index), rows.map((_, i) => i));
+  assert.is(new Set(rows.map((r) => `${r.scenario}/${r.seededFault}/${r.profile}`)).size, rows.length);
+});
+
+test.run();
