@@ -13,7 +13,7 @@ export function registerAnalyze(program: Command): void {
     .argument("<file>", "k6 --out csv=… or --out json=… file (.gz accepted)")
     .option("--scenario <name>", "k6 scenario whose samples count (a plain k6 script's is \"default\")", "decision-flood")
     .option("--json", "print the figures as JSON")
-    .option("--workers <n>", "threads reading byte ranges of the file (a .gz file, or one under 32 MiB, is read in one pass)", integer("--workers", 1, 64), availableParallelism())
+    .option("--workers <n>", "threads reading byte ranges of the file (a .gz file, or one under 256 MiB, is read in one pass)", integer("--workers", 1, 64), availableParallelism())
     .action(async (file: string, flags: { scenario: string; json?: boolean; workers: number }) => {
       const started = performance.now();
       const { digest, stats, points, workers } = await analyzeK6FileParallel(file, flags.scenario, { workers: flags.workers });

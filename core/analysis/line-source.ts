@@ -30,7 +30,20 @@ export class LineSplitter {
   ) {}
 
   push(chunk: Buffer): void {
-    const buf = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
+    let buf = chunk;
+    if (this.rest) {
+      // Only the line cut at the previous chunk's end is joined (copying every 1 MiB chunk onto it
+      // cost a tenth of a pass over a 700 MB file).
+      const first = chunk.indexOf(10);
+      if (first === -1) {
+        this.rest = Buffer.concat([this.rest, chunk]);
+        return;
+      }
+      const joined = Buffer.concat([this.rest, chunk.subarray(0, first + 1)]);
+      this.rest = undefined;
+      this.push(joined);
+      buf = chunk.subarray(first + 1);
+    }
     let start = 0;
     let newline = buf.indexOf(10, start);
     while (newline !== -1) {
@@ -52,6 +65,24 @@ export class LineSplitter {
 /** Stream a finished file once. `.gz` is decompressed on the fly. */
 export async function readLines(path: string, onLine: LineHandler, keep?: LineFilter): Promise<LineStats> {
   const splitter = new LineSplitter(onLine, keep);
+  if (!path.endsWith(".gz")) {
+    // Plain reads in a loop: a finished file is in the page cache, and a stream's hand-offs left
+    // the thread idle for a fifth of the pass.
+    const fd = openSync(path, "r");
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    let bytes = 0;
+    try {
+      for (;;) {
+        const read = readSync(fd, buffer, 0, buffer.length, bytes);
+        if (read <= 0) break;
+        bytes += read;
+        splitter.push(buffer.subarray(0, read));
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return { lines: splitter.lines, bytes, partialLastLine: splitter.partial };
+  }
   let bytes = 0;
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   raw.on("data", (chunk) => (bytes += chunk.length));
