@@ -11,10 +11,10 @@ import { startGauntlet, tempDir } from "../support/cli.ts";
 test("the fault matrix: each fault trips its gates, the correct governor passes them all", async () => {
   const runs = tempDir();
   // Every row a real run, on the smoke profile (shorter cuts and windows). The rows a timing gate
-  // decides (latency, throughput) run alone, the rest three at a time. Each row's verdict is echoed as it lands, so
+  // decides (latency, throughput) run alone, the rest four at a time. Each row's verdict is echoed as it lands, so
   // a CI log shows how far the matrix got.
   const started = Date.now();
-  const run = startGauntlet(["selftest", "--profile", "smoke", "--metrics-port", "0", "--lanes", "3"], { GAUNTLET_RUNS_DIR: runs }, 30 * 60_000);
+  const run = startGauntlet(["selftest", "--profile", "smoke", "--metrics-port", "0", "--lanes", "4"], { GAUNTLET_RUNS_DIR: runs }, 30 * 60_000);
   run.child.stderr!.on("data", (chunk: Buffer) => {
     for (const line of chunk.toString().split("\n")) {
       if (/^(\[lane \d\] )?selftest .+ \/ .+: /.test(line)) process.stdout.write(`  [${Math.round((Date.now() - started) / 1000)} s] ${line}\n`);
@@ -23,7 +23,7 @@ test("the fault matrix: each fault trips its gates, the correct governor passes 
   const result = await run.done;
   process.stdout.write(`\n${result.stdout.split("\n").filter((line) => /^[✓✗ok]/.test(line) || line.includes("self-test rows")).join("\n")}\n`);
   const { rows, lanes } = JSON.parse(readFileSync(join(runs, "selftest-latest.json"), "utf8")) as SelftestRecord;
-  assert.is(lanes, 3);
+  assert.is(lanes, 4);
 
   // Each row on its own profile where it names one, else on smoke (the scenario's own where it has no smoke).
   const expected = [...builtinRegistry().scenarios.values()].flatMap(({ scenario }) => {
