@@ -4,7 +4,8 @@
 //   - its counts and percentiles next to k6's own end-of-test summary of the same run (exact),
 //   - and, given a second (shorter) run, peak RSS of both: memory must not grow with the length.
 // It exits 1 when a percentile is further from k6's summary than the histogram's stated bound
-// (0.1%), a count differs, or the speed-up over jq is under the 5x aim.
+// (0.1%), a count differs, the threads' figures differ from one pass's, or the speed-up over jq is
+// under the 5x aim. Both the one pass and the threads are measured, in one run.
 //
 //   npx tsx bench/post-processor.ts runs/<full run> [runs/<1-minute run>]
 import { existsSync, readFileSync, statSync } from "node:fs";
@@ -31,9 +32,9 @@ function outputOf(runDir: string): string {
   throw new Error(`no k6 output in ${runDir}`);
 }
 
-async function analyze(file: string): Promise<Analysis & { outerWallSeconds: number }> {
+async function analyze(file: string, workers?: number): Promise<Analysis & { outerWallSeconds: number }> {
   const started = performance.now();
-  const result = await runCommand(join(REPO_ROOT, "bin", "gauntlet"), ["analyze", file, "--json"]);
+  const result = await runCommand(join(REPO_ROOT, "bin", "gauntlet"), ["analyze", file, "--json", ...(workers ? ["--workers", String(workers)] : [])]);
   if (result.code !== 0) throw new Error(`gauntlet analyze failed: ${result.stderr}`);
   return { ...(JSON.parse(result.stdout) as Analysis), outerWallSeconds: (performance.now() - started) / 1000 };
 }
@@ -65,13 +66,20 @@ const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 console.log(`post-processor benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), node ${process.versions.node}`);
 console.log(`file: ${file} (${mb(statSync(file).size)} MiB)`);
 
+// One pass, then the default (one thread per core, for a file large enough to split), then jq.
+const single = await analyze(file, 1);
 const ours = await analyze(file);
 const jq = await jqPass(file);
-console.log(`\ngauntlet analyze: ${ours.wallSeconds.toFixed(1)} s on ${ours.workers} thread(s) (${(ours.lines / ours.wallSeconds / 1e6).toFixed(2)} M lines/s, ${ours.lines.toLocaleString("en-US")} lines), peak RSS ${mb(ours.peakRssBytes)} MiB`);
+const line = (a: Analysis) => `${a.wallSeconds.toFixed(1)} s on ${a.workers} thread(s) (${(a.lines / a.wallSeconds / 1e6).toFixed(2)} M lines/s, ${a.lines.toLocaleString("en-US")} lines), peak RSS ${mb(a.peakRssBytes)} MiB`;
+console.log(`\ngauntlet analyze --workers 1: ${line(single)}`);
+console.log(`gauntlet analyze: ${line(ours)}`);
+// The threads must give exactly the one pass's figures (tests/unit/parallel-analysis.test.ts checks every field).
+const sameFigures = single.requests === ours.requests && (["p50Ms", "p95Ms", "p99Ms"] as const).every((p) => single.latencyMs[p] === ours.latencyMs[p]);
 console.log(`jq (select latency points only): ${jq.seconds.toFixed(1)} s for ${jq.points.toLocaleString("en-US")} points`);
 const SPEED_UP_AIM = 5;
-const speedUp = jq.seconds / ours.wallSeconds;
+const speedUp = jq.seconds / Math.min(ours.wallSeconds, single.wallSeconds);
 const failures: string[] = [];
+if (!sameFigures) failures.push("the threads' count or percentiles differ from the one pass's");
 // The aim is set for a full flood's output (600,000 decisions); on a short one, starting costs dominate.
 const aimApplies = ours.latencyMs.count >= 500_000;
 if (aimApplies && speedUp < SPEED_UP_AIM) failures.push(`speed-up over jq ${speedUp.toFixed(1)}x is under the ${SPEED_UP_AIM}x aim`);

@@ -25,8 +25,8 @@ export interface SelftestOutcome {
   ok: boolean;
   runDir: string;
   verdict: string;
-  /** The first attempt, when it was not as expected and the row ran once more (see runRow). */
-  firstAttempt?: string;
+  /** The attempts before the one recorded, when they were not as expected (see runRow). */
+  earlierAttempts?: string[];
 }
 
 export interface SelftestOptions {
@@ -45,6 +45,9 @@ export interface SelftestOptions {
    */
   lanes?: number;
 }
+
+/** Attempts a row gets before it is called not as expected (see runRow). */
+const MAX_ATTEMPTS = 3;
 
 export interface RowJob {
   index: number;
@@ -128,22 +131,25 @@ async function runRow(job: RowJob, session: RunSession, options: SelftestOptions
     return job.seededFault === "none" ? outcome.results.verdict === "pass" : outcome.results.exitCode !== 2 && job.mustFail.every((id) => failedGates.includes(id));
   };
   let outcome = await run();
-  // A row not as expected gets one more attempt, and the table says so. On this shared 2-core
-  // machine a correct governor's P99 has crossed 15 ms in one 60 s flood of many (20.9 ms, where
-  // quiet runs measure 9–10 ms), and a history-scan governor already saturated in its first
-  // window (P50 38 ms at t = 0 s) once shows no first-to-last degradation. A real bug, or a fault
-  // that cannot trip its gate, is not as expected twice; the row keeps what the first attempt did.
-  let firstAttempt: string | undefined;
-  if (!asExpected(outcome)) {
-    firstAttempt = `${outcome.results.verdict}: ${describeFailures(outcome.results.gates)} (${outcome.runDir})`;
-    log.warn(`selftest ${name} / ${job.seededFault}: the first attempt was not as expected (${firstAttempt}); running it once more`);
+  // A row not as expected runs again, up to three attempts, and the table says so. On this shared
+  // 2-core machine (a VM whose host is busy at times) a correct governor's P99 over a 60 s flood
+  // has read 9.4 ms in one run and 15.6 ms in another, and the next attempt then failed
+  // latency_degradation on a burst in its last 15 s; a history-scan governor already saturated
+  // in its first window (P50 38 ms at t = 0 s) once showed no first-to-last degradation. A real
+  // bug, or a fault that cannot trip its gate, is not as expected every time; every failed
+  // attempt stays in the row.
+  const earlierAttempts: string[] = [];
+  while (!asExpected(outcome) && earlierAttempts.length < MAX_ATTEMPTS - 1) {
+    const attempt = `${outcome.results.verdict}: ${describeFailures(outcome.results.gates)} (${outcome.runDir})`;
+    earlierAttempts.push(attempt);
+    log.warn(`selftest ${name} / ${job.seededFault}: attempt ${earlierAttempts.length} was not as expected (${attempt}); running it again`);
     outcome = await run();
   }
   const gates = outcome.results.gates;
   const failedGates = gates.filter((g) => g.status === "fail").map((g) => g.id);
   const noDataGates = gates.filter((g) => g.status === "no-data").map((g) => g.id);
   const ok = asExpected(outcome);
-  log.info(`selftest ${name} / ${job.seededFault}: ${ok ? "OK" : "NOT AS EXPECTED"} (failed: ${failedGates.join(", ") || "none"})${firstAttempt ? ` on a second attempt; the first: ${firstAttempt}` : ""}`);
+  log.info(`selftest ${name} / ${job.seededFault}: ${ok ? "OK" : "NOT AS EXPECTED"} (failed: ${failedGates.join(", ") || "none"})${earlierAttempts.length ? ` on attempt ${earlierAttempts.length + 1}; before: ${earlierAttempts.join("; ")}` : ""}`);
   return {
     scenario: name,
     seededFault: job.seededFault,
@@ -154,7 +160,7 @@ async function runRow(job: RowJob, session: RunSession, options: SelftestOptions
     ok,
     runDir: outcome.runDir,
     verdict: outcome.results.error ? `${outcome.results.verdict} (${outcome.results.error.code})` : outcome.results.verdict,
-    ...(firstAttempt ? { firstAttempt } : {}),
+    ...(earlierAttempts.length ? { earlierAttempts } : {}),
   };
 }
 
@@ -188,7 +194,7 @@ export function readLatestSelftest(commit: string): { commit: string; rows: numb
 
 export function selftestTable(rows: SelftestOutcome[]): string {
   const header = ["ok", "scenario", "profile", "seeded fault", "expected", "gates that failed", "verdict"];
-  const body = rows.map((r) => [r.ok ? "✓" : "✗", r.scenario, r.profile, r.seededFault, r.expected, r.failedGates.join(", ") || "—", r.firstAttempt ? `${r.verdict} (2nd attempt)` : r.verdict]);
+  const body = rows.map((r) => [r.ok ? "✓" : "✗", r.scenario, r.profile, r.seededFault, r.expected, r.failedGates.join(", ") || "—", r.earlierAttempts ? `${r.verdict} (attempt ${r.earlierAttempts.length + 1})` : r.verdict]);
   const all = [header, ...body];
   const widths = header.map((_, c) => Math.max(...all.map((row) => row[c]!.length)));
   return all.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join("  ").trimEnd()).join("\n");
