@@ -10,7 +10,12 @@ export const HardKillConfigSchema = z.strictObject({
   smoke: z.strictObject({ profile: z.string().default("double-fault-smoke"), durationSeconds: z.number().int().positive().default(20) }).default({ profile: "double-fault-smoke", durationSeconds: 20 }),
   /** Buys only: the governor holds a position when the double fault hits, so flattening shows. */
   ...steadyLoadFields({ rate: 50, durationSeconds: 60, actions: [4, 3, 4, 2, 3] }),
-  emergencyStopAtS: z.number().nonnegative().default(3),
+  /**
+   * The drill's pause must be released well before the double fault (quick: at 10 s; smoke: at
+   * 6 s), or its pause is still set when the fault begins and the critical pause cannot be told
+   * apart from it. At 3 s + 3 s held, smoke released it at the very moment of the fault.
+   */
+  emergencyStopAtS: z.number().nonnegative().default(1),
   emergencyStopHoldS: z.number().positive().default(3),
   maxPauseS: z.number().positive().default(2),
   maxEmergencyStopS: z.number().positive().default(2),

@@ -48,8 +48,12 @@ export async function hardKillGates(evidence: Evidence, target: TargetHandle, co
   // The drill's interval is known exactly; the rest come from the 10 Hz samples.
   const paused = [...intervals, ...(stop?.visibleAt ? [{ start: stop.visibleAt, end: stop.releasedAt }] : [])];
   const leaked = venue.orders.filter((order) => paused.some((p) => order.receivedAt > p.start && order.receivedAt < p.end));
-  const afterFault = intervals.find((interval) => interval.end >= fault.start);
-  const pauseDelay = afterFault ? Math.max(0, afterFault.start - fault.start) / 1000 : Number.POSITIVE_INFINITY;
+  // The critical pause is a pause raised after the fault began. A pause already set then (the
+  // emergency-stop drill's, released late) hides it: that is no evidence of a pause on time, and
+  // was once read as one — a late-pause governor passed at 0 s on the drill's pause.
+  const already = intervals.find((interval) => interval.start < fault.start && interval.end >= fault.start);
+  const afterFault = intervals.find((interval) => interval.start >= fault.start);
+  const pauseDelay = afterFault ? (afterFault.start - fault.start) / 1000 : Number.POSITIVE_INFINITY;
 
   // Position from the venue's fills: at the fault, and its smallest size once the faults cleared.
   let position = 0;
@@ -65,7 +69,9 @@ export async function hardKillGates(evidence: Evidence, target: TargetHandle, co
     stop?.visibleAt
       ? judge(stopSpec, (stop.visibleAt - stop.requestedAt) / 1000, `POST /v1/admin/pause at ${n(config.emergencyStopAtS)} s; Gauntlet polled the flag every 10 ms (the Redis mirror's pause key when declared, else /v1/health)`)
       : noData(stopSpec, stop ? "the flag never appeared in Redis within 10 s" : "the drill did not run"),
-    judge(pauseSpec, pauseDelay, `double fault at ${new Date(fault.start).toISOString()} (broker cut + market data latency); flag sampled at 10 Hz (${flag.v.length} samples, ${flag.misses} misses): ${afterFault ? `up ${n(pauseDelay)} s later for ${n((afterFault.end - afterFault.start) / 1000)} s` : "never raised"}`),
+    already
+      ? noData(pauseSpec, `the pause flag was already up when the double fault began (since ${n((fault.start - already.start) / 1000)} s before it${stop?.releasedAt ? `; the emergency-stop drill released its pause ${n((stop.releasedAt - fault.start) / 1000)} s after the fault began` : ""}): a critical pause raised then cannot be told apart`)
+      : judge(pauseSpec, pauseDelay, `double fault at ${new Date(fault.start).toISOString()} (broker cut + market data latency); flag sampled at 10 Hz (${flag.v.length} samples, ${flag.misses} misses): ${afterFault ? `up ${n(pauseDelay)} s later for ${n((afterFault.end - afterFault.start) / 1000)} s` : "never raised"}`),
     judge(leakSpec, leaked.length, `${paused.length} paused interval(s); ${leaked.length} venue receipts inside them${leaked.length ? ` (e.g. ${leaked.slice(0, 3).map((o) => o.clientOrderId).join(", ")})` : ""}`),
     judge(
       flattenSpec,
