@@ -183,6 +183,12 @@ export interface ScenarioDefinition<C = unknown, P extends K6Plan = K6Plan, D = 
    */
   timingGates?: readonly string[];
   /**
+   * Its load takes a core of its own (decision-flood's 1,000 decisions/s): the self-test runs every
+   * row of it with nothing beside it, whatever its gates. A correct governor in a 50 decisions/s
+   * drill beside two such floods was once starved into sending 20 orders through a broker outage.
+   */
+  runsAlone?: boolean;
+  /**
    * The gates judged from k6's output alone. A scenario that has them is one whose load can be split
    * across k6 instances (a k6-operator TestRun, `gauntlet merge`): nothing is orchestrated next to
    * it (no faults, no replay to start), and these gates are judged once over the merged outputs.

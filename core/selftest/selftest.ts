@@ -107,7 +107,9 @@ export function planMatrix(options: Pick<SelftestOptions, "registry" | "scenario
         mustFail: c.mustFail,
         // A profile asked for (smoke, in CI) where the scenario has it; else the self-test's own.
         profile: c.profile ?? (options.profile && scenario.profiles.includes(options.profile) ? options.profile : (scenario.selftestProfile ?? scenario.defaultProfile)),
-        alone: c.seededFault === "none" ? (scenario.timingGates?.length ?? 0) > 0 : c.mustFail.some((gate) => scenario.timingGates?.includes(gate)),
+        alone:
+          scenario.runsAlone === true ||
+          (c.seededFault === "none" ? (scenario.timingGates?.length ?? 0) > 0 : c.mustFail.some((gate) => scenario.timingGates?.includes(gate))),
       }));
   }).map((job, index) => ({ ...job, index }));
 }

@@ -39,6 +39,8 @@ export default definePlugin({
       // Latency, throughput and the pipeline's delay; memory growth, errors and the backlog count
       // what the governor did, whatever ran beside it.
       timingGates: ["latency_p99", "latency_p95", "latency_mean", "dropped_iterations", "latency_degradation", "pipeline_latency_p99"],
+      // 1,000 decisions/s take a core: no other row runs beside any of its rows.
+      runsAlone: true,
       // The fleet-sized load: k6 splits it by execution segment (gauntlet k8s render, merge), and
       // these gates are judged over the merged outputs; the rest need the target itself.
       judgeLoad: (digest) => [...latencyGates(digest, config), ...loadGates(digest, config), degradationGate(digest, config)],
