@@ -15,8 +15,11 @@ const alone = (scenario: string, seededFault: string) => {
 };
 
 test("the correct governor runs alone where the scenario has timing gates, and shares the machine where it has none", () => {
-  for (const scenario of ["decision-flood", "flash-crash", "state-faults"]) assert.ok(alone(scenario, "none"), scenario);
-  for (const scenario of ["order-burst", "broker-failure", "hard-kill", "venue-faults", "limit-notional"]) assert.not.ok(alone(scenario, "none"), scenario);
+  for (const scenario of ["decision-flood", "flash-crash", "state-faults", "broker-failure"]) assert.ok(alone(scenario, "none"), scenario);
+  for (const scenario of ["order-burst", "hard-kill", "venue-faults", "limit-notional"]) assert.not.ok(alone(scenario, "none"), scenario);
+  // broker-failure's seeded rows share the machine unless they must fail positions_held.
+  assert.ok(alone("broker-failure", "panic-sells-on-disconnect"));
+  assert.not.ok(alone("broker-failure", "drops-queue"));
 });
 
 test("a seeded fault runs alone when one of the gates it must fail is a timing gate, or its scenario's load takes a core", () => {
