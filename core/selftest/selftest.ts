@@ -62,13 +62,21 @@ export async function runSelftest(options: SelftestOptions): Promise<SelftestOut
   const jobs = planMatrix(options);
   const rows: SelftestOutcome[] = [];
   // One set of services per lane (the market, the sandbox's Redis and PostgreSQL), reset between
-  // rows: each row pays only for its governor and k6.
+  // rows: each row pays only for its governor and k6. A row whose run throws (a service that would
+  // not start, say) is one failed attempt of that row; the lane then opens fresh services, so one
+  // broken lane never loses the rest of the matrix.
   const lane = async (label: string, queue: RowJob[], metricsPort: number) => {
-    const session = await openRunSession({ registry: options.registry, target: "sandbox", label });
+    let session: RunSession | undefined;
     try {
-      for (let job = queue.shift(); job; job = queue.shift()) rows[job.index] = await runRow(job, session, { ...options, metricsPort });
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        rows[job.index] = await runRow(job, async () => (session ??= await openRunSession({ registry: options.registry, target: "sandbox", label })), async () => {
+          const broken = session;
+          session = undefined;
+          await broken?.close().catch((error: Error) => log.warn(`closing ${label}'s services: ${error.message}`));
+        }, { ...options, metricsPort });
+      }
     } finally {
-      await session.close();
+      await session?.close();
     }
   };
   const alone = jobs.filter((job) => job.alone);
@@ -114,24 +122,39 @@ export function planMatrix(options: Pick<SelftestOptions, "registry" | "scenario
   }).map((job, index) => ({ ...job, index }));
 }
 
-async function runRow(job: RowJob, session: RunSession, options: SelftestOptions): Promise<SelftestOutcome> {
+async function runRow(job: RowJob, openSession: () => Promise<RunSession>, dropSession: () => Promise<void>, options: SelftestOptions): Promise<SelftestOutcome> {
   const name = job.scenario;
   log.info(`\n=== selftest ${name}: ${job.seededFault === "none" ? "correct governor" : `fault ${job.seededFault}`} (${job.profile}) ===`);
-  const run = () =>
-    runScenario({
-      registry: options.registry,
-      scenario: name,
-      profile: job.profile,
-      target: "sandbox",
-      seededFaults: job.seededFault === "none" ? [] : [job.seededFault],
-      metricsPort: options.metricsPort,
-      reporters: options.reporters,
-      session,
-    });
-  const asExpected = (outcome: RunOutcome) => {
-    const failedGates = outcome.results.gates.filter((g) => g.status === "fail").map((g) => g.id);
-    return job.seededFault === "none" ? outcome.results.verdict === "pass" : outcome.results.exitCode !== 2 && job.mustFail.every((id) => failedGates.includes(id));
+  const run = async (): Promise<RunOutcome | { thrown: string }> => {
+    try {
+      const outcome = await runScenario({
+        registry: options.registry,
+        scenario: name,
+        profile: job.profile,
+        target: "sandbox",
+        seededFaults: job.seededFault === "none" ? [] : [job.seededFault],
+        metricsPort: options.metricsPort,
+        reporters: options.reporters,
+        session: await openSession(),
+      });
+      // Could not judge is never as expected; if the lane's services are what broke, the next
+      // attempt must not inherit them.
+      if (outcome.results.exitCode === 2) await dropSession();
+      return outcome;
+    } catch (error) {
+      const thrown = error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error);
+      log.warn(`selftest ${name} / ${job.seededFault}: the run could not be carried out (${thrown}); the lane's services are started afresh`);
+      await dropSession();
+      return { thrown };
+    }
   };
+  const failedGatesOf = (outcome: RunOutcome) => outcome.results.gates.filter((g) => g.status === "fail").map((g) => g.id);
+  const asExpected = (outcome: RunOutcome | { thrown: string }) => {
+    if ("thrown" in outcome) return false;
+    return job.seededFault === "none" ? outcome.results.verdict === "pass" : outcome.results.exitCode !== 2 && job.mustFail.every((id) => failedGatesOf(outcome).includes(id));
+  };
+  const describe = (outcome: RunOutcome | { thrown: string }) =>
+    "thrown" in outcome ? `could not run: ${outcome.thrown}` : `${outcome.results.verdict}: ${describeFailures(outcome.results.gates)} (${outcome.runDir})`;
   let outcome = await run();
   // A row not as expected runs again, up to three attempts, and the table says so. On this shared
   // 2-core machine (a VM whose host is busy at times) a correct governor's P99 over a 60 s flood
@@ -142,16 +165,16 @@ async function runRow(job: RowJob, session: RunSession, options: SelftestOptions
   // attempt stays in the row.
   const earlierAttempts: string[] = [];
   while (!asExpected(outcome) && earlierAttempts.length < MAX_ATTEMPTS - 1) {
-    const attempt = `${outcome.results.verdict}: ${describeFailures(outcome.results.gates)} (${outcome.runDir})`;
+    const attempt = describe(outcome);
     earlierAttempts.push(attempt);
     log.warn(`selftest ${name} / ${job.seededFault}: attempt ${earlierAttempts.length} was not as expected (${attempt}); running it again`);
     outcome = await run();
   }
-  const gates = outcome.results.gates;
+  const gates = "thrown" in outcome ? [] : outcome.results.gates;
   const failedGates = gates.filter((g) => g.status === "fail").map((g) => g.id);
   const noDataGates = gates.filter((g) => g.status === "no-data").map((g) => g.id);
   const ok = asExpected(outcome);
-  log.info(`selftest ${name} / ${job.seededFault}: ${ok ? "OK" : "NOT AS EXPECTED"} (failed: ${failedGates.join(", ") || "none"})${earlierAttempts.length ? ` on attempt ${earlierAttempts.length + 1}; before: ${earlierAttempts.join("; ")}` : ""}`);
+  log.info(`selftest ${name} / ${job.seededFault}: ${ok ? "OK" : "NOT AS EXPECTED"} (${"thrown" in outcome ? describe(outcome) : `failed: ${failedGates.join(", ") || "none"}`})${earlierAttempts.length ? ` on attempt ${earlierAttempts.length + 1}; before: ${earlierAttempts.join("; ")}` : ""}`);
   return {
     scenario: name,
     seededFault: job.seededFault,
@@ -160,8 +183,8 @@ async function runRow(job: RowJob, session: RunSession, options: SelftestOptions
     failedGates,
     noDataGates,
     ok,
-    runDir: outcome.runDir,
-    verdict: outcome.results.error ? `${outcome.results.verdict} (${outcome.results.error.code})` : outcome.results.verdict,
+    runDir: "thrown" in outcome ? "" : outcome.runDir,
+    verdict: "thrown" in outcome ? describe(outcome) : outcome.results.error ? `${outcome.results.verdict} (${outcome.results.error.code})` : outcome.results.verdict,
     ...(earlierAttempts.length ? { earlierAttempts } : {}),
   };
 }

@@ -4,6 +4,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { builtinRegistry } from "../../cli/builtin.ts";
+import { withTimingRetries } from "../support/attempts.ts";
 import { latestResults, latestRunDir, survivingRunPids, shortFloodConfig, startGauntlet, tempDir, waitFor, fileContains } from "../support/cli.ts";
 
 function eventsFile(runs: string): string | undefined {
@@ -66,7 +68,18 @@ test("Ctrl-C (the whole process group) mid-run: interrupted (exit 2), judged onl
 test("a short judged run on 2 k6 instances writes results.json, junit.xml, summary.md, report.html and events.ndjson, with one verdict over both", async () => {
   const runs = tempDir();
   // Two k6 processes on execution segments 0:1/2 and 1/2:1 (the single-instance path is every self-test row).
-  const result = await startGauntlet(["run", "decision-flood", "--instances", "2", "--config", shortFloodConfig(tempDir())], { GAUNTLET_RUNS_DIR: runs }).done;
+  // Its latency gates are timing on a 2-core VM beside two k6 processes (P95 11.1 ms once, on a
+  // busy host): a run that failed on the flood's timing gates alone gets another attempt.
+  const timingGates = builtinRegistry().scenario("decision-flood").scenario.timingGates ?? [];
+  const result = await withTimingRetries(
+    "2-instance decision-flood",
+    () => startGauntlet(["run", "decision-flood", "--instances", "2", "--config", shortFloodConfig(tempDir())], { GAUNTLET_RUNS_DIR: runs }).done,
+    (outcome) => {
+      if (outcome.code !== 1) return undefined;
+      const failed = latestResults(runs).gates.filter((gate) => gate.status === "fail");
+      return failed.length > 0 && failed.every((gate) => timingGates.includes(gate.id)) ? failed.map((gate) => `${gate.id} ${gate.measured} ${gate.unit}`).join(", ") : undefined;
+    },
+  );
   assert.is(result.code, 0, result.stdout + result.stderr);
   const dir = latestRunDir(runs);
   for (const file of ["results.json", "junit.xml", "summary.md", "report.html", "events.ndjson", ...[1, 2].flatMap((i) => [`instances/${i}/k6-output.csv`, `instances/${i}/k6-summary.json`, `instances/${i}/k6.log`, `instances/${i}/plan.json`])]) {

@@ -2,7 +2,7 @@
 // targets — asserted by gate id — and the correct governor must pass every gate.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { SelftestRecord } from "../../core/selftest/selftest.ts";
 import { builtinRegistry } from "../../cli/builtin.ts";
@@ -17,12 +17,16 @@ test("the fault matrix: each fault trips its gates, the correct governor passes 
   const run = startGauntlet(["selftest", "--profile", "smoke", "--metrics-port", "0", "--lanes", "4"], { GAUNTLET_RUNS_DIR: runs }, 30 * 60_000);
   run.child.stderr!.on("data", (chunk: Buffer) => {
     for (const line of chunk.toString().split("\n")) {
-      if (/^(\[lane \d\] )?selftest .+ \/ .+: /.test(line)) process.stdout.write(`  [${Math.round((Date.now() - started) / 1000)} s] ${line}\n`);
+      // Each verdict, each retried attempt, and a run that could not be carried out.
+      if (/^(\[lane \d\] )?(selftest .+ \/ .+: |.*(GAUNTLET_[A-Z_]+|Error)\b)/.test(line)) process.stdout.write(`  [${Math.round((Date.now() - started) / 1000)} s] ${line}\n`);
     }
   });
   const result = await run.done;
   process.stdout.write(`\n${result.stdout.split("\n").filter((line) => /^[✓✗ok]/.test(line) || line.includes("self-test rows")).join("\n")}\n`);
-  const { rows, lanes } = JSON.parse(readFileSync(join(runs, "selftest-latest.json"), "utf8")) as SelftestRecord;
+  // Without its record the matrix ended early: its own last words say why.
+  const recordPath = join(runs, "selftest-latest.json");
+  assert.ok(existsSync(recordPath), `gauntlet selftest exited ${result.code} without writing its record; the end of its output:\n${result.stderr.slice(-4000)}\n${result.stdout.slice(-2000)}`);
+  const { rows, lanes } = JSON.parse(readFileSync(recordPath, "utf8")) as SelftestRecord;
   assert.is(lanes, 4);
 
   // Each row on its own profile where it names one, else on smoke (the scenario's own where it has no smoke).
