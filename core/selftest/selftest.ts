@@ -8,6 +8,7 @@ import { runScenario, type RunOutcome } from "../orchestrator/run-scenario.ts";
 import type { Reporter } from "../orchestrator/run-results.ts";
 import { openRunSession, type RunSession } from "../orchestrator/run-session.ts";
 import { withRunScope } from "../run-scope.ts";
+import { waitForQuietMachine } from "../process/quiet-machine.ts";
 import { log } from "../log.ts";
 import { runsDir } from "../paths.ts";
 import { build, type Build } from "../provenance.ts";
@@ -147,6 +148,14 @@ async function runRow(job: RowJob, session: SessionAccess, options: SelftestOpti
   const name = job.scenario;
   log.info(`\n=== selftest ${name}: ${job.seededFault === "none" ? "correct governor" : `fault ${job.seededFault}`} (${job.profile})${before.length ? `, attempt ${before.length + 1}` : ""} ===`);
   const run = async (): Promise<RunOutcome | { thrown: string }> => {
+    if (job.alone) {
+      // A row a timing gate decides starts on a settled machine (see quiet-machine.ts), its lane's
+      // services already up.
+      await session.open().catch(() => undefined);
+      const quiet = await waitForQuietMachine();
+      const idle = quiet.idleShare === undefined ? "idle share unknown" : `${Math.round(quiet.idleShare * 100)} % idle`;
+      log.info(`machine ${quiet.settled ? "settled" : "still busy, running all the same"}: ${idle} after ${(quiet.waitedMs / 1000).toFixed(1)} s`);
+    }
     try {
       const outcome = await runScenario({
         registry: options.registry,

@@ -140,9 +140,11 @@ export async function launchSandbox(options: SandboxOptions): Promise<SandboxHan
     const heapFlags = ["--min-semi-space-size=16", "--max-semi-space-size=16", "--max-old-space-size=48"];
     const governor = startNode("governor", "sandbox/governor/main.ts", dir, config, [...heapFlags, ...extraFlags]);
     processes.push(governor);
+    // 30 s, as for a team's own governor: tsx compiles the governor at start, and four self-test
+    // lanes on two cores (a run queue of 18) once kept it from answering within 15 s.
     await Promise.all([
-      waitUntilReady(exporter, () => httpOk(`http://127.0.0.1:${exporterPort}/metrics`)),
-      waitUntilReady(governor, () => httpOk(`http://127.0.0.1:${governorPort}/v1/health`)),
+      waitUntilReady(exporter, () => httpOk(`http://127.0.0.1:${exporterPort}/metrics`), 30_000),
+      waitUntilReady(governor, () => httpOk(`http://127.0.0.1:${governorPort}/v1/health`), 30_000),
     ]);
     log.debug(`sandbox up: governor :${governorPort}, exporter :${exporterPort}`);
     const governorUrl = `http://127.0.0.1:${governorPort}`;
