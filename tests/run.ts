@@ -15,10 +15,15 @@ const tiers = TIERS.filter((tier) => args.length === 0 || args.includes(tier));
 const patterns = args.filter((arg) => !(TIERS as readonly string[]).includes(arg));
 const root = resolve(import.meta.dirname, ".");
 
+// The self-test's matrix opens the e2e tier: its latency rows are judged on this 2-core VM, which
+// reads slower for minutes after heavy work (the correct flood's median 0.45 ms when rested, 0.69 ms
+// seven minutes into the e2e tier), so they get the machine before the other e2e files load it.
+const FIRST_IN_TIER = ["selftest.test.ts"];
+const order = (file: string) => (FIRST_IN_TIER.includes(file) ? 0 : 1);
 const suites = tiers.flatMap((tier) =>
   readdirSync(join(root, tier))
     .filter((file) => file.endsWith(".test.ts") && (patterns.length === 0 || patterns.some((p) => file.includes(p))))
-    .sort()
+    .sort((a, b) => order(a) - order(b) || a.localeCompare(b))
     .map((file) => ({ name: `${tier}/${file}`, file: join(root, tier, file) })),
 );
 
