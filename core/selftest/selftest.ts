@@ -29,8 +29,6 @@ export interface SelftestOutcome {
   verdict: string;
   /** The attempts before the one recorded, when they were not as expected (see runRow). */
   earlierAttempts?: string[];
-  /** The recorded attempt, as an earlier attempt is described (verdict, gates not passed, run folder). */
-  lastAttempt: string;
 }
 
 export interface SelftestOptions {
@@ -67,6 +65,9 @@ export interface RowJob {
 export async function runSelftest(options: SelftestOptions): Promise<SelftestOutcome[]> {
   const jobs = planMatrix(options);
   const rows: SelftestOutcome[] = [];
+  // Each row's last attempt, described as an earlier one is: a row run alone carries it into its
+  // further attempts.
+  const lastAttempts: string[] = [];
   // One set of services per lane (the market, the sandbox's Redis and PostgreSQL), reset between
   // rows: each row pays only for its governor and k6. A row whose run throws (a service that would
   // not start, say) is one failed attempt of that row; the lane then opens fresh services, so one
@@ -82,7 +83,11 @@ export async function runSelftest(options: SelftestOptions): Promise<SelftestOut
       },
     };
     try {
-      for (let next = queue.shift(); next; next = queue.shift()) rows[next.job.index] = await runRow(next.job, access, { ...options, metricsPort }, next.before, next.attempts);
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const { row, lastAttempt } = await runRow(next.job, access, { ...options, metricsPort }, next.before, next.attempts);
+        rows[next.job.index] = row;
+        lastAttempts[next.job.index] = lastAttempt;
+      }
     } finally {
       await session?.close();
     }
@@ -113,7 +118,7 @@ export async function runSelftest(options: SelftestOptions): Promise<SelftestOut
     // two after such work (a flood right after the suite: median 0.56 ms; 90 s later: 0.46 ms).
     log.info(`\n${again.length} row(s) run alone were not as expected on their first attempt: their further attempts, after ${COOL_DOWN_MS / 1000} s of rest`);
     await sleep(COOL_DOWN_MS);
-    await lane("selftest-again", again.map((job) => ({ job, before: [rows[job.index]!.lastAttempt], attempts: MAX_ATTEMPTS - 1 })), options.metricsPort);
+    await lane("selftest-again", again.map((job) => ({ job, before: [lastAttempts[job.index]!], attempts: MAX_ATTEMPTS - 1 })), options.metricsPort);
   }
   const done = rows.filter(Boolean);
   const record: SelftestRecord = { gauntlet: build(), at: new Date().toISOString(), profile: options.profile, lanes, rows: done };
@@ -150,7 +155,7 @@ interface SessionAccess {
 }
 
 /** Up to `attempts` runs of one row, after the attempts `before` it made earlier. */
-async function runRow(job: RowJob, session: SessionAccess, options: SelftestOptions, before: readonly string[], attempts: number): Promise<SelftestOutcome> {
+async function runRow(job: RowJob, session: SessionAccess, options: SelftestOptions, before: readonly string[], attempts: number): Promise<{ row: SelftestOutcome; lastAttempt: string }> {
   const name = job.scenario;
   log.info(`\n=== selftest ${name}: ${job.seededFault === "none" ? "correct governor" : `fault ${job.seededFault}`} (${job.profile})${before.length ? `, attempt ${before.length + 1}` : ""} ===`);
   const run = async (): Promise<RunOutcome | { thrown: string }> => {
@@ -206,13 +211,13 @@ async function runRow(job: RowJob, session: SessionAccess, options: SelftestOpti
     outcome = await run();
   }
   const gates = "thrown" in outcome ? [] : outcome.results.gates;
-  const failedGates = gates.filter((g) => g.status === "fail").map((g) => g.id);
+  const failedGates = "thrown" in outcome ? [] : failedGatesOf(outcome);
   const noDataGates = gates.filter((g) => g.status === "no-data").map((g) => g.id);
   const ok = asExpected(outcome);
   // A row run alone gets its further attempts after the rest of the matrix: not its verdict yet.
   const verdictLater = !ok && earlierAttempts.length + 1 < MAX_ATTEMPTS;
   log.info(`selftest ${name} / ${job.seededFault}: ${ok ? "OK" : verdictLater ? "not as expected yet, attempted again after the rest of the matrix" : "NOT AS EXPECTED"} (${"thrown" in outcome ? describe(outcome) : `failed: ${failedGates.join(", ") || "none"}`})${earlierAttempts.length ? ` on attempt ${earlierAttempts.length + 1}; before: ${earlierAttempts.join("; ")}` : ""}`);
-  return {
+  const row: SelftestOutcome = {
     scenario: name,
     seededFault: job.seededFault,
     profile: job.profile,
@@ -223,8 +228,8 @@ async function runRow(job: RowJob, session: SessionAccess, options: SelftestOpti
     runDir: "thrown" in outcome ? "" : outcome.runDir,
     verdict: "thrown" in outcome ? describe(outcome) : outcome.results.error ? `${outcome.results.verdict} (${outcome.results.error.code})` : outcome.results.verdict,
     ...(earlierAttempts.length ? { earlierAttempts } : {}),
-    lastAttempt: describe(outcome),
   };
+  return { row, lastAttempt: describe(outcome) };
 }
 
 function describeFailures(gates: readonly GateResult[]): string {
