@@ -40,7 +40,7 @@ const plan = scenario.plan({ runId: "bench-instances", profile: "quick", config,
 async function drive(label: string, count: number): Promise<string[]> {
   const runDir = join(work, label);
   mkdirSync(runDir, { recursive: true });
-  const fleet = await startK6Fleet({ k6: k6.path, script: "flood", runDir, plan }, count);
+  const fleet = await startK6Fleet({ k6, script: "flood", runDir, plan }, count);
   const codes = await fleet.exited;
   const code = fleetExitCode(codes);
   if (code !== 0 && code !== 99) throw new Error(`${label}: k6 exited ${codes.join(", ")}; see ${runDir}`);

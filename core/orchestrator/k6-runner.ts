@@ -1,5 +1,7 @@
 // Runs k6 as a child process on a bundled script, with the plan in a file, samples to CSV (µs
-// timestamps) and k6's own summary exported for cross-checks. Only exit codes 0 and 99
+// timestamps) and k6's own summary exported for cross-checks. The CSV is written by Gauntlet's
+// output extension when this k6 has it (only the samples the post-processor reads, in k6's CSV
+// format: see tools/k6/output), else by k6's own CSV output. Only exit codes 0 and 99
 // (thresholds crossed) leave a run judgeable; anything else is k6 failing, not the target.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -7,6 +9,7 @@ import { GauntletError } from "../errors.ts";
 import { k6ScriptPath } from "../paths.ts";
 import { startProcess, waitUntilReady, type ManagedProcess } from "../process/child-process.ts";
 import { freePort } from "../process/ports.ts";
+import { k6OutputKind, type ResolvedTool } from "../tools/tools.ts";
 import { executionSegments, segmentArgs } from "../distributed/execution-segments.ts";
 
 export const K6_JUDGEABLE_EXIT_CODES = new Set([0, 99]);
@@ -31,7 +34,7 @@ export interface K6Run {
   logPath: string;
 }
 
-export function startK6(options: { k6: string; script: string; scriptsDir?: string; runDir: string; plan: unknown; extraArgs?: string[] }): K6Run {
+export function startK6(options: { k6: Pick<ResolvedTool, "path" | "extensions">; script: string; scriptsDir?: string; runDir: string; plan: unknown; extraArgs?: string[] }): K6Run {
   const planPath = join(options.runDir, "plan.json");
   writeFileSync(planPath, JSON.stringify(options.plan, null, 2));
   const outputPath = join(options.runDir, "k6-output.csv");
@@ -39,12 +42,12 @@ export function startK6(options: { k6: string; script: string; scriptsDir?: stri
   const logPath = join(options.runDir, "k6.log");
   const process_ = startProcess({
     name: "k6",
-    command: options.k6,
+    command: options.k6.path,
     args: [
       "run",
       "--no-color",
       "--quiet",
-      "--out", `csv=${outputPath}`,
+      "--out", `${k6OutputKind(options.k6)}=${outputPath}`,
       "--summary-export", summaryPath,
       "-e", `GAUNTLET_PLAN=${planPath}`,
       ...(options.extraArgs ?? []),

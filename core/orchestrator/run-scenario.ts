@@ -19,7 +19,7 @@ import { startSamplers, type RunningSamplers } from "../samplers/target-samplers
 import { sleep } from "../process/child-process.ts";
 import { cleanLeftovers, clearActiveRun, recordActiveRun } from "../services/leftovers.ts";
 import { ensureReaper } from "../services/reaper.ts";
-import { requireTool } from "../tools/tools.ts";
+import { k6OutputKind, requireTool } from "../tools/tools.ts";
 import { DriveProgress } from "./drive-progress.ts";
 import { EventLog } from "../events/event-log.ts";
 import { fleetExitCode, K6_JUDGEABLE_EXIT_CODES, k6ExitError, startK6Fleet, type K6Fleet } from "./k6-runner.ts";
@@ -157,6 +157,11 @@ async function runInScope(options: RunOptions, scope: RunScope): Promise<RunOutc
     const k6Tool = await requireTool("k6");
     const toxiproxyTool = await requireTool("toxiproxy");
     tools.k6 = k6Tool.version;
+    notes.push(
+      k6OutputKind(k6Tool) === "gauntlet"
+        ? "k6 wrote its samples with Gauntlet's output extension: k6's CSV format, only the metrics the gates read (http_req_duration, http_req_failed, checks, dropped_iterations)."
+        : `k6 wrote its samples with its own CSV output (${k6Tool.path} has no Gauntlet output extension: \`gauntlet setup\` builds a k6 with it).`,
+    );
     tools.toxiproxy = toxiproxyTool.version;
     ensureReaper();
     for (const line of await cleanLeftovers((url) => clearGauntletFaults(new ToxiproxyApi(url)).then(() => undefined))) {
@@ -238,7 +243,7 @@ async function runInScope(options: RunOptions, scope: RunScope): Promise<RunOutc
     samplers = startSamplers(target, scenario.samplers ?? []);
     wireLive(samplers, live);
     const driveStartMs = Date.now();
-    k6 = await startK6Fleet({ k6: k6Tool.path, script: scenario.script, scriptsDir: options.scriptsDir, runDir: folder.dir, plan }, instances);
+    k6 = await startK6Fleet({ k6: k6Tool, script: scenario.script, scriptsDir: options.scriptsDir, runDir: folder.dir, plan }, instances);
     recordActiveRun(folder.id, { toxiproxyUrl: target.toxiproxyUrl });
     const expectedSeconds = scenario.expectedSeconds?.(plan);
     events.emit("k6.start", { pid: k6.runs[0]!.process.pid, pids: k6.runs.map((run) => run.process.pid), instances, script: scenario.script, expectedSeconds });

@@ -5,7 +5,11 @@ export const PINS = {
     version: "2.2.0",
     /** A k6 found on PATH is used when it is on this major line. */
     major: 2,
-    module: "go.k6.io/k6/v2",
+    /**
+     * The Go package built (inside toolsDir): k6's own command with Gauntlet's output extension
+     * linked in, as `xk6 build --with` would make it (tools/k6/cmd/k6, tools/k6/output).
+     */
+    module: "./cmd/k6",
     toolsDir: "tools/k6",
     ldflags: "",
   },

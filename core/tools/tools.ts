@@ -2,8 +2,9 @@
 // when it is on the pinned major line, then the cache, and finally a build from the pinned Go
 // module. Builds go to a temporary name and are renamed into place, so an interrupted build
 // never leaves a half-written binary that a later run would trust.
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { delimiter, dirname, join } from "node:path";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { delimiter, dirname, join, relative } from "node:path";
 import { GauntletError } from "../errors.ts";
 import { log } from "../log.ts";
 import { cacheDir, repoPath } from "../paths.ts";
@@ -15,6 +16,8 @@ export interface ResolvedTool {
   path: string;
   version: string;
   origin: "env" | "path" | "cache" | "built";
+  /** The extensions linked in, as `k6 version` lists them: "output:gauntlet", … (none for Toxiproxy). */
+  extensions: string[];
 }
 
 const BINARY: Record<PinnedTool, { exe: string; env: string; versionArgs: string[]; pattern: RegExp }> = {
@@ -27,15 +30,54 @@ const BINARY: Record<PinnedTool, { exe: string; env: string; versionArgs: string
   },
 };
 
-/** One folder per tool and version, so the binary keeps its own name (k6 prints it). */
+/**
+ * One folder per tool, version and build source (a hash of the Go module under tools/: its
+ * go.mod, go.sum and Go files), so the binary keeps its own name (k6 prints it) and a change to
+ * what is linked in — Gauntlet's k6 output extension — builds a new binary instead of reusing one.
+ */
 export function cachedBinaryPath(name: PinnedTool): string {
-  return join(cacheDir(), "tools", name, `v${PINS[name].version}`, BINARY[name].exe);
+  return join(cacheDir(), "tools", name, `v${PINS[name].version}-${buildSourceHash(name)}`, BINARY[name].exe);
 }
 
-export async function toolVersion(path: string, name: PinnedTool): Promise<string | undefined> {
+const sourceHashes = new Map<PinnedTool, string>();
+function buildSourceHash(name: PinnedTool): string {
+  const known = sourceHashes.get(name);
+  if (known) return known;
+  const root = repoPath(PINS[name].toolsDir);
+  const hash = createHash("sha256");
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/^go\.(mod|sum)$|\.go$/.test(entry.name)) hash.update(`${relative(root, path)}\0`).update(readFileSync(path)).update("\0");
+    }
+  };
+  walk(root);
+  const short = hash.digest("hex").slice(0, 10);
+  sourceHashes.set(name, short);
+  return short;
+}
+
+interface ToolIdentity {
+  version: string;
+  extensions: string[];
+}
+
+/** What the binary says of itself; undefined when it does not run or names no version. */
+export async function toolIdentity(path: string, name: PinnedTool): Promise<ToolIdentity | undefined> {
   const result = await runCommand(path, BINARY[name].versionArgs, { timeoutMs: 10000 });
   if (result.code !== 0) return undefined;
-  return BINARY[name].pattern.exec(result.stdout + result.stderr)?.[1];
+  const text = result.stdout + result.stderr;
+  const version = BINARY[name].pattern.exec(text)?.[1];
+  if (!version) return undefined;
+  // k6 lists each extension as "  <module>.<constructor> , <name> [<kind>]".
+  const extensions = [...text.matchAll(/,\s*([\w-]+)\s*\[(\w+)\]/g)].map((m) => `${m[2]}:${m[1]}`);
+  return { version, extensions };
+}
+
+/** The k6 output Gauntlet writes with: its own (`gauntlet`, only what it reads) when linked in, else k6's CSV. */
+export function k6OutputKind(k6: Pick<ResolvedTool, "extensions">): "gauntlet" | "csv" {
+  return k6.extensions.includes("output:gauntlet") ? "gauntlet" : "csv";
 }
 
 function onPath(exe: string): string | undefined {
@@ -51,24 +93,24 @@ export async function findTool(name: PinnedTool): Promise<ResolvedTool | undefin
   const spec = BINARY[name];
   const fromEnv = process.env[spec.env];
   if (fromEnv) {
-    const version = await toolVersion(fromEnv, name);
-    if (!version) {
+    const identity = await toolIdentity(fromEnv, name);
+    if (!identity) {
       throw new GauntletError("GAUNTLET_TOOL_MISSING", `${spec.env}=${fromEnv} does not run or print a version`);
     }
-    return { name, path: fromEnv, version, origin: "env" };
+    return { name, path: fromEnv, ...identity, origin: "env" };
   }
   const found = onPath(spec.exe);
   if (found) {
-    const version = await toolVersion(found, name);
-    if (version && Number(version.split(".")[0]) === PINS[name].major) {
-      return { name, path: found, version, origin: "path" };
+    const identity = await toolIdentity(found, name);
+    if (identity && Number(identity.version.split(".")[0]) === PINS[name].major) {
+      return { name, path: found, ...identity, origin: "path" };
     }
-    log.debug(`${found} is version ${version ?? "unknown"}; Gauntlet needs the v${PINS[name].major} line`);
+    log.debug(`${found} is version ${identity?.version ?? "unknown"}; Gauntlet needs the v${PINS[name].major} line`);
   }
   const cached = cachedBinaryPath(name);
   if (existsSync(cached)) {
-    const version = await toolVersion(cached, name);
-    if (version) return { name, path: cached, version, origin: "cache" };
+    const identity = await toolIdentity(cached, name);
+    if (identity) return { name, path: cached, ...identity, origin: "cache" };
   }
   return undefined;
 }
@@ -110,9 +152,9 @@ export async function buildTool(name: PinnedTool, progress: (line: string) => vo
     );
   }
   renameSync(partial, target);
-  const version = (await toolVersion(target, name)) ?? pin.version;
-  progress(`built ${BINARY[name].exe} v${version} in ${Math.round((Date.now() - started) / 1000)} s → ${target}`);
-  return { name, path: target, version, origin: "built" };
+  const identity = (await toolIdentity(target, name)) ?? { version: pin.version, extensions: [] };
+  progress(`built ${BINARY[name].exe} v${identity.version}${identity.extensions.length ? ` with ${identity.extensions.join(", ")}` : ""} in ${Math.round((Date.now() - started) / 1000)} s → ${target}`);
+  return { name, path: target, ...identity, origin: "built" };
 }
 
 export async function ensureTool(name: PinnedTool, progress: (line: string) => void): Promise<ResolvedTool> {

@@ -1,0 +1,80 @@
+// Gauntlet's k6 output extension (tools/k6/output) against k6's own CSV output, both attached to
+// one run of the real flood script: the post-processor must read the same run from either — the
+// same requests, latencies, checks, answered decision ids and order ids — while the extension
+// writes only those metrics, in a fraction of the bytes.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { createServer, type Server } from "node:http";
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { analyzeK6File } from "../../core/analysis/k6-output-stream.ts";
+import { k6ScriptPath } from "../../core/paths.ts";
+import { runCommand } from "../../core/process/child-process.ts";
+import { k6OutputKind, requireTool } from "../../core/tools/tools.ts";
+import { tempDir } from "../support/cli.ts";
+
+/** A shadow target that answers at once, echoing the id, and places an order on every third decision. */
+function startEcho(): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.url === "/v1/health") {
+      res.writeHead(200, { "content-type": "application/json" }).end('{"mode":"shadow"}');
+      return;
+    }
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    req.on("end", () => {
+      const id = /"id":"([^"]*)"/.exec(body)?.[1] ?? "";
+      const headers: Record<string, string> = { "content-type": "application/json", "x-decision-id": id };
+      if (Number(id) % 3 === 0) headers["x-order-id"] = `o-${id}`;
+      res.writeHead(200, headers).end(`{"id":"${id}","verdict":"blocked","increment":0}`);
+    });
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+test("one flood written by both outputs: the same digest from each, the extension's file several times smaller", async () => {
+  const k6 = await requireTool("k6");
+  assert.is(k6OutputKind(k6), "gauntlet", `${k6.path} has no Gauntlet output extension (gauntlet setup builds it): ${k6.extensions.join(", ") || "no extensions"}`);
+  const dir = tempDir();
+  const server = await startEcho();
+  const address = server.address();
+  const target = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  const csv = join(dir, "k6-csv.csv");
+  const lean = join(dir, "k6-gauntlet.csv");
+  try {
+    const result = await runCommand(
+      k6.path,
+      ["run", "--quiet", "--no-color", "--out", `csv=${csv}`, "--out", `gauntlet=${lean}`, "-e", `TARGET=${target}`, "-e", "RATE=300", "-e", "DURATION=3", "-e", "WARMUP=1", k6ScriptPath("flood")],
+      { env: { ...process.env, K6_CSV_TIME_FORMAT: "unix_micro", K6_NO_USAGE_REPORT: "true", K6_AUTO_EXTENSION_RESOLUTION: "false" }, timeoutMs: 60_000 },
+    );
+    assert.is(result.code, 0, result.stderr.slice(-1500));
+  } finally {
+    server.close();
+  }
+  const fromCsv = (await analyzeK6File(csv, "decision-flood")).digest;
+  const fromLean = (await analyzeK6File(lean, "decision-flood")).digest;
+  assert.ok(fromCsv.requests >= 850, `the measured flood sent ${fromCsv.requests} decisions`);
+  assert.is(fromLean.requests, fromCsv.requests);
+  assert.is(fromLean.failed, fromCsv.failed);
+  assert.is(fromLean.dropped, fromCsv.dropped);
+  assert.is(fromLean.checksPassed, fromCsv.checksPassed);
+  assert.is(fromLean.checksFailed, 0);
+  assert.is(fromLean.firstMs, fromCsv.firstMs);
+  assert.is(fromLean.lastMs, fromCsv.lastMs);
+  for (const q of [50, 95, 99, 100]) assert.is(fromLean.latency.percentileMs(q), fromCsv.latency.percentileMs(q), `P${q}`);
+  assert.equal(Object.fromEntries(fromLean.requestsByScenario), Object.fromEntries(fromCsv.requestsByScenario));
+  assert.is(fromLean.answered.size, fromCsv.answered.size);
+  assert.is(fromLean.decisionIdsSeen(), fromCsv.decisionIdsSeen());
+  // Order ids ride on the check's metadata: every third decision, warm-up included.
+  assert.ok(fromCsv.orders.size > 250, `${fromCsv.orders.size} orders`);
+  assert.equal([...fromLean.orders].sort(), [...fromCsv.orders].sort());
+
+  // The same header; only the wanted metrics; k6's CSV holds every sample of the run.
+  const header = (file: string) => readFileSync(file, "utf8").split("\n", 1)[0];
+  assert.is(header(lean), header(csv));
+  const metrics = new Set(readFileSync(lean, "utf8").split("\n").slice(1).filter(Boolean).map((line) => line.slice(0, line.indexOf(","))));
+  assert.equal([...metrics].sort(), ["checks", "http_req_duration", "http_req_failed"]);
+  assert.ok(statSync(lean).size * 3 < statSync(csv).size, `${statSync(lean).size} bytes against k6's ${statSync(csv).size}`);
+});
+
+test.run();
