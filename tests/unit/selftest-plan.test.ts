@@ -30,6 +30,14 @@ test("a seeded fault runs alone when one of the gates it must fail is a timing g
   for (const fault of ["slow-path", "history-scan", "event-loop-stall", "stalled-exporter", "error-burst", "memory-leak"]) assert.ok(alone("decision-flood", fault), fault);
 });
 
+test("rows run alone on a light load go two at a time; the flood's, whose load takes a core, never do", () => {
+  const paired = (scenario: string, seededFault: string) => rows.find((r) => r.scenario === scenario && r.seededFault === seededFault)!.paired;
+  for (const fault of ["none", "slow-path", "history-scan", "event-loop-stall", "stalled-exporter", "error-burst", "memory-leak"]) assert.not.ok(paired("decision-flood", fault), fault);
+  for (const [scenario, fault] of [["flash-crash", "none"], ["broker-failure", "none"], ["broker-failure", "panic-sells-on-disconnect"], ["state-faults", "none"]] as const) assert.ok(paired(scenario, fault), `${scenario}/${fault}`);
+  // Only rows run alone are paired: the shared lanes' rows are not.
+  assert.ok(rows.filter((r) => r.paired).every((r) => r.alone));
+});
+
 test("the matrix keeps its order and every row once", () => {
   assert.equal(rows.map((r) => r.index), rows.map((_, i) => i));
   assert.is(new Set(rows.map((r) => `${r.scenario}/${r.seededFault}/${r.profile}`)).size, rows.length);
