@@ -1,6 +1,6 @@
 // Running the real CLI from tests, in a throw-away runs folder.
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../core/paths.ts";
@@ -61,14 +61,19 @@ export function gauntlet(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs?
 
 /** The results.json of the only (or newest) run in a runs folder. */
 export function latestResults(runsDir: string): Results {
-  const runs = readdirSync(runsDir).filter((name) => /^\d{8}-/.test(name)).sort();
-  const last = runs[runs.length - 1];
-  if (!last) throw new Error(`no run in ${runsDir}`);
-  return JSON.parse(readFileSync(join(runsDir, last, "results.json"), "utf8")) as Results;
+  return JSON.parse(readFileSync(join(latestRunDir(runsDir), "results.json"), "utf8")) as Results;
 }
 
+/**
+ * The newest run: the one runs/latest names (Gauntlet points it at each run it starts). Folder
+ * names sort by their second only: a state-faults run refused at once and the flash-crash run
+ * started in the same second sort the wrong way round.
+ */
 export function latestRunDir(runsDir: string): string {
+  const link = join(runsDir, "latest");
+  if (existsSync(link)) return join(runsDir, readlinkSync(link));
   const runs = readdirSync(runsDir).filter((name) => /^\d{8}-/.test(name)).sort();
+  if (runs.length === 0) throw new Error(`no run in ${runsDir}`);
   return join(runsDir, runs[runs.length - 1]!);
 }
 
