@@ -9,7 +9,7 @@
 //   npx tsx bench/smoke-suite.ts --runs 3
 //
 // `certify --runs 100 --profile smoke` takes about 100 times one pass.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -22,6 +22,8 @@ const FIXED_COST_AIM_S = 3;
 const PASS_AIM_S = 30;
 
 const runs = mkdtempSync(join(tmpdir(), "gauntlet-smoke-bench-"));
+// Traversable: PostgreSQL runs as its own user when the benchmark runs as root.
+chmodSync(runs, 0o755);
 try {
   console.log(`smoke-suite benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), certify --runs ${flags.runs} --profile smoke, correct sandbox governor`);
   const started = Date.now();
@@ -29,8 +31,8 @@ try {
     env: { ...process.env, GAUNTLET_RUNS_DIR: runs },
   });
   const wallS = (Date.now() - started) / 1000;
-  const folder = readdirSync(runs).find((name) => name.endsWith("-certify"));
-  if (!folder) throw new Error(`certify wrote no certification (exit ${result.code}):\n${result.stderr.slice(-1500)}`);
+  const folder = readdirSync(runs).find((name) => name.endsWith("-certify") && existsSync(join(runs, name, "certification.json")));
+  if (!folder) throw new Error(`certify wrote no certification (exit ${result.code}):\n${result.stdout.slice(-1500)}\n${result.stderr.slice(-1500)}`);
   const certification = JSON.parse(readFileSync(join(runs, folder, "certification.json"), "utf8")) as Certification;
 
   const phaseAt = (events: Array<{ kind: string; phase?: string; ms: number }>, phase: string) => events.find((e) => e.kind === "phase" && e.phase === phase)?.ms;
