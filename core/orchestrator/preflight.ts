@@ -31,7 +31,8 @@ async function toolCheck(name: "k6" | "toxiproxy"): Promise<Check> {
   const label = name === "k6" ? "k6" : "toxiproxy-server";
   if (found instanceof Error) return { name: label, ok: false, detail: found.message, fix: "Fix the path in the environment variable, or unset it." };
   if (!found) return { name: label, ok: false, detail: "not found", fix: "Run `gauntlet setup` (builds it with Go), or install it on PATH." };
-  return { name: label, ok: true, detail: `v${found.version} (${found.origin}: ${found.path})` };
+  const extensions = found.extensions.length ? `, with ${found.extensions.join(", ")}` : name === "k6" ? ", no Gauntlet output: runs write k6's CSV" : "";
+  return { name: label, ok: true, detail: `v${found.version} (${found.origin}: ${found.path}${extensions})` };
 }
 
 export async function preflightChecks(options: { metricsPort?: number; scripts?: string[]; scriptsDir?: string } = {}): Promise<Check[]> {

@@ -2,6 +2,7 @@
 //   preflight → provision → reset → drive → snapshot → analyze → report
 // Whatever happens — a failed gate, an unjudgeable run, an error, Ctrl-C — the target's services
 // are stopped, faults are removed and the run folder says what happened.
+import { availableParallelism } from "node:os";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { K6OutputFollower, type AnalyzedFile } from "../analysis/k6-output-stream.ts";
@@ -20,6 +21,7 @@ import { sleep } from "../process/child-process.ts";
 import { cleanLeftovers, clearActiveRun, recordActiveRun } from "../services/leftovers.ts";
 import { ensureReaper } from "../services/reaper.ts";
 import { k6OutputKind, requireTool } from "../tools/tools.ts";
+import { watchHostLoad } from "../process/host-load.ts";
 import { DriveProgress } from "./drive-progress.ts";
 import { EventLog } from "../events/event-log.ts";
 import { fleetExitCode, K6_JUDGEABLE_EXIT_CODES, k6ExitError, startK6Fleet, type K6Fleet } from "./k6-runner.ts";
@@ -138,6 +140,7 @@ async function runInScope(options: RunOptions, scope: RunScope): Promise<RunOutc
   let plan: K6Plan | undefined;
   let evidence: Evidence | undefined;
   let loadStopped: string | undefined;
+  let hostLoad: ReturnType<typeof watchHostLoad> | undefined;
   const extra: Record<string, unknown> = {};
   const scenarioSeries: Series[] = [];
   const notes: string[] = [];
@@ -243,6 +246,7 @@ async function runInScope(options: RunOptions, scope: RunScope): Promise<RunOutc
     samplers = startSamplers(target, scenario.samplers ?? []);
     wireLive(samplers, live);
     const driveStartMs = Date.now();
+    hostLoad = watchHostLoad();
     k6 = await startK6Fleet({ k6: k6Tool, script: scenario.script, scriptsDir: options.scriptsDir, runDir: folder.dir, plan }, instances);
     recordActiveRun(folder.id, { toxiproxyUrl: target.toxiproxyUrl });
     const expectedSeconds = scenario.expectedSeconds?.(plan);
@@ -279,6 +283,13 @@ async function runInScope(options: RunOptions, scope: RunScope): Promise<RunOutc
     const exit = fleetExitCode(await fleet.exited);
     k6ExitCode = typeof exit === "number" ? exit : -1;
     const driveEndMs = Date.now();
+    const host = hostLoad.stop();
+    if (host) {
+      extra.host = host;
+      notes.push(
+        `The machine while the load was driven (${host.seconds} s, all ${availableParallelism()} cores, everything on it — the load generator and the services included): ${host.busyMeanPct} % busy on average${host.seconds >= 2 ? `, ${host.busyMaxPct} % in its busiest second` : ""}, ${host.stealPct} % taken by the hypervisor. Latency is measured on this machine as it was.`,
+      );
+    }
     progress.stop();
     driveAbort.abort();
     const duringOutcome = await during;
@@ -338,6 +349,7 @@ async function runInScope(options: RunOptions, scope: RunScope): Promise<RunOutc
     // A run that ends early (interrupted, k6 died) must not leave a timer keeping the process alive.
     for (const follower of followers) follower.stop();
     progress?.stop();
+    hostLoad?.stop();
     await samplers?.stop();
     if (k6) await k6.stop(5000);
     if (target) {

@@ -2,7 +2,7 @@
 // behind (dirty pages of their k6 outputs, PostgreSQL clusters shutting down, a browser closing)
 // otherwise lands in the middle of the measured flood. On this 2-core VM a correct governor's 60 s
 // flood read P99 17.8 ms right after the suite's earlier tests, and 9–12 ms on the idle machine.
-import { readFileSync } from "node:fs";
+import { busyShare, readCpuTimes } from "./cpu-times.ts";
 import { runCommand, sleep } from "./child-process.ts";
 
 export interface MachineQuiet {
@@ -12,17 +12,6 @@ export interface MachineQuiet {
   waitedMs: number;
   /** False when the machine was still busy when the wait gave up: the run goes ahead all the same. */
   settled: boolean;
-}
-
-/** Idle and total jiffies of all CPUs, from /proc/stat. */
-function cpuTimes(): { idle: number; total: number } | undefined {
-  try {
-    const fields = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const idle = fields[3]! + (fields[4] ?? 0); // idle + iowait
-    return { idle, total: fields.reduce((a, b) => a + b, 0) };
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -35,11 +24,11 @@ export async function waitForQuietMachine(options: { idleShare?: number; windowM
   await runCommand("sync", [], { timeoutMs: maxWaitMs }).catch(() => undefined);
   let idle: number | undefined;
   while (true) {
-    const before = cpuTimes();
+    const before = readCpuTimes();
     await sleep(windowMs);
-    const after = cpuTimes();
+    const after = readCpuTimes();
     if (!before || !after) return { idleShare: undefined, waitedMs: Date.now() - started, settled: true };
-    idle = (after.idle - before.idle) / Math.max(1, after.total - before.total);
+    idle = 1 - busyShare(before, after);
     if (idle >= idleShare) return { idleShare: idle, waitedMs: Date.now() - started, settled: true };
     if (Date.now() - started >= maxWaitMs) return { idleShare: idle, waitedMs: Date.now() - started, settled: false };
   }

@@ -103,7 +103,19 @@ export class Ledger {
     this.orders = [];
     this.updates = [];
     this.fills = [];
-    await this.pool.query("truncate decisions, orders, fills");
+    // TRUNCATE takes each table's exclusive lock in turn; a write still in flight (a flush of this
+    // process, fills the venue replays on connecting) can make PostgreSQL abort one side as a
+    // deadlock (40P01, seen once in a self-test lane). The victim's work is undone, so the reset is
+    // simply tried again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.pool.query("truncate decisions, orders, fills");
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== "40P01" || attempt >= 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
   }
 
   private schedule(delay = FLUSH_MS): void {
