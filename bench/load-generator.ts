@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync, statSync, existsSync, readFileSync } from "node:fs
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { k6Environment } from "../core/orchestrator/k6-runner.ts";
 import { k6ScriptPath, REPO_ROOT } from "../core/paths.ts";
 import { runCommand } from "../core/process/child-process.ts";
 import { freePort } from "../core/process/ports.ts";
@@ -67,7 +68,7 @@ async function measure(variant: Variant, target: string): Promise<Measure> {
     // `times` after the child exits: its exact user and system time (getrusage of the waited child).
     const started = Date.now();
     const result = await runCommand("bash", ["-c", '"$0" "$@" >/dev/null 2>&1; code=$?; times; exit $code', k6.path, ...k6Args], {
-      env: { ...process.env, K6_CSV_TIME_FORMAT: "unix_micro", K6_CSV_SAVE_INTERVAL: "250ms", K6_NO_USAGE_REPORT: "true", K6_AUTO_EXTENSION_RESOLUTION: "false", GOGC: "400" },
+      env: k6Environment(),
       timeoutMs: (seconds + 60) * 1000,
     });
     const wallSeconds = (Date.now() - started) / 1000;

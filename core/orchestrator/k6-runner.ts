@@ -27,6 +27,21 @@ export const K6_EXIT_MEANINGS: Record<number, string> = {
   110: "marked as failed",
 };
 
+/** The environment every k6 Gauntlet starts runs with (the benchmarks and tests use it too). */
+export function k6Environment(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    K6_CSV_TIME_FORMAT: "unix_micro",
+    K6_CSV_SAVE_INTERVAL: "250ms",
+    // Never reach out: no usage report, no automatic extension download.
+    K6_NO_USAGE_REPORT: "true",
+    K6_AUTO_EXTENSION_RESOLUTION: "false",
+    // k6 allocates a sample object per metric per request; a lazier GC costs memory (cheap here)
+    // and saves CPU the target shares on a small machine. An explicit GOGC from the user wins.
+    GOGC: process.env.GOGC ?? "400",
+  };
+}
+
 export interface K6Run {
   process: ManagedProcess;
   outputPath: string;
@@ -54,17 +69,7 @@ export function startK6(options: { k6: Pick<ResolvedTool, "path" | "extensions">
       k6ScriptPath(options.script, options.scriptsDir),
     ],
     logFile: logPath,
-    env: {
-      ...process.env,
-      K6_CSV_TIME_FORMAT: "unix_micro",
-      K6_CSV_SAVE_INTERVAL: "250ms",
-      // Never reach out: no usage report, no automatic extension download.
-      K6_NO_USAGE_REPORT: "true",
-      K6_AUTO_EXTENSION_RESOLUTION: "false",
-      // k6 allocates a sample object per metric per request; a lazier GC costs memory (cheap here)
-      // and saves CPU the target shares on a small machine. An explicit GOGC from the user wins.
-      GOGC: process.env.GOGC ?? "400",
-    },
+    env: k6Environment(),
     stopSignal: "SIGINT",
   });
   return { process: process_, outputPath, summaryPath, logPath };

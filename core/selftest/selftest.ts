@@ -106,16 +106,16 @@ export async function runSelftest(options: SelftestOptions): Promise<SelftestOut
       await access.close();
     }
   };
+  // Lanes side by side: lane k serves live metrics on port + k and prefixes its log lines.
+  const lanePort = (k: number) => (options.metricsPort === 0 ? 0 : options.metricsPort + k);
+  const inLane = (name: string, k: number, work: () => Promise<void>) => withRunScope(work, { logPrefix: `[${name} ${k + 1}] ` });
   // Two lanes in step: each pair of rows starts together (so neither waits for the other's load to
   // settle) and the next pair starts when both have finished.
   const pairs = async (queue: QueuedRow[]) => {
     const accesses = [laneServices("selftest-pair1"), laneServices("selftest-pair2")];
-    const port = (k: number) => (options.metricsPort === 0 ? 0 : options.metricsPort + k);
     try {
       for (let batch = queue.splice(0, 2); batch.length > 0; batch = queue.splice(0, 2)) {
-        const settled = await Promise.allSettled(batch.map((next, k) => withRunScope(() => runQueued(next, accesses[k]!, port(k)), { logPrefix: `[pair ${k + 1}] ` })));
-        const failed = settled.find((result) => result.status === "rejected");
-        if (failed) throw failed.reason;
+        throwFirstRejection(await Promise.allSettled(batch.map((next, k) => inLane("pair", k, () => runQueued(next, accesses[k]!, lanePort(k))))));
       }
     } finally {
       await Promise.all(accesses.map((access) => access.close()));
@@ -139,13 +139,8 @@ export async function runSelftest(options: SelftestOptions): Promise<SelftestOut
     if (lanes > 1) log.info(`\n${shared.length} rows no timing gate decides: ${lanes} at a time, each lane on its own services`);
     const queue = shared.map((job) => ({ job, before: [], attempts: MAX_ATTEMPTS }));
     // Every lane runs to its end before an error is raised: none is left with its services up.
-    const settled = await Promise.allSettled(
-      Array.from({ length: lanes }, (_, k) =>
-        withRunScope(() => lane(`selftest-lane${k + 1}`, queue, options.metricsPort === 0 ? 0 : options.metricsPort + k), lanes > 1 ? { logPrefix: `[lane ${k + 1}] ` } : {}),
-      ),
-    );
-    const failed = settled.find((result) => result.status === "rejected");
-    if (failed) throw failed.reason;
+    const inSharedLane = (k: number) => () => lane(`selftest-lane${k + 1}`, queue, lanePort(k));
+    throwFirstRejection(await Promise.allSettled(Array.from({ length: lanes }, (_, k) => (lanes > 1 ? inLane("lane", k, inSharedLane(k)) : withRunScope(inSharedLane(k))))));
   }
   const again = alone.filter((job) => rows[job.index] && !rows[job.index]!.ok);
   if (again.length > 0) {
@@ -182,6 +177,12 @@ export function planMatrix(options: Pick<SelftestOptions, "registry" | "scenario
       }))
       .map((job) => ({ ...job, paired: job.alone && scenario.runsAlone !== true }));
   }).map((job, index) => ({ ...job, index }));
+}
+
+/** Every lane has ended (none is left with its services up): now raise the first error, if any. */
+function throwFirstRejection(settled: ReadonlyArray<PromiseSettledResult<unknown>>): void {
+  const failed = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (failed) throw failed.reason;
 }
 
 /** A lane's services, opened on first use and started afresh after a run that broke them. */

@@ -18,7 +18,7 @@ test("the fault matrix: each fault trips its gates, the correct governor passes 
   run.child.stderr!.on("data", (chunk: Buffer) => {
     for (const line of chunk.toString().split("\n")) {
       // Each verdict, each retried attempt, and a run that could not be carried out.
-      if (/^(\[lane \d\] )?(selftest .+ \/ .+: |machine (settled|still busy)|.*(GAUNTLET_[A-Z_]+|Error)\b)/.test(line)) process.stdout.write(`  [${Math.round((Date.now() - started) / 1000)} s] ${line}\n`);
+      if (/^(\[(lane|pair) \d\] )?(selftest .+ \/ .+: |machine (settled|still busy)|.*(GAUNTLET_[A-Z_]+|Error)\b)/.test(line)) process.stdout.write(`  [${Math.round((Date.now() - started) / 1000)} s] ${line}\n`);
     }
   });
   const result = await run.done;

@@ -8,6 +8,7 @@ import { createServer, type Server } from "node:http";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { analyzeK6File } from "../../core/analysis/k6-output-stream.ts";
+import { k6Environment } from "../../core/orchestrator/k6-runner.ts";
 import { k6ScriptPath } from "../../core/paths.ts";
 import { runCommand } from "../../core/process/child-process.ts";
 import { k6OutputKind, requireTool } from "../../core/tools/tools.ts";
@@ -45,7 +46,7 @@ test("one flood written by both outputs: the same digest from each, the extensio
     const result = await runCommand(
       k6.path,
       ["run", "--quiet", "--no-color", "--out", `csv=${csv}`, "--out", `gauntlet=${lean}`, "-e", `TARGET=${target}`, "-e", "RATE=300", "-e", "DURATION=3", "-e", "WARMUP=1", k6ScriptPath("flood")],
-      { env: { ...process.env, K6_CSV_TIME_FORMAT: "unix_micro", K6_NO_USAGE_REPORT: "true", K6_AUTO_EXTENSION_RESOLUTION: "false" }, timeoutMs: 60_000 },
+      { env: k6Environment(), timeoutMs: 60_000 },
     );
     assert.is(result.code, 0, result.stderr.slice(-1500));
   } finally {
