@@ -7,11 +7,10 @@
 //
 // Its thresholds mirror the gates k6 can judge by itself, so a plain `k6 run` exits 99 when the
 // latency, error or dropped-iteration gates fail.
-import exec from "k6/execution";
 import { SharedArray } from "k6/data";
 import type { FloodPlan } from "../plugins/decision-flood/plan.ts";
 import { loadPlan } from "./lib/plan.ts";
-import { sendDecision } from "./lib/decision.ts";
+import { DECISION_SYSTEM_TAGS, decisionTarget, sendDecision } from "./lib/decision.ts";
 import { requireShadowTarget } from "./lib/shadow-guard.ts";
 
 const plan = loadPlan<FloodPlan>();
@@ -53,15 +52,17 @@ export const options = {
       maxVUs: plan.maxVUs,
     },
   },
-  // Few system tags: every sample carries them, and k6's output grows with each one. The decision
-  // id travels as metadata (not a tag), so it never becomes a time series.
-  systemTags: ["scenario", "status", "expected_response", "check"],
+  // Few system tags: every sample carries them, and k6's output grows with each one. `vu` and
+  // `iter` are metadata (never time series): together they are the decision id.
+  systemTags: DECISION_SYSTEM_TAGS,
   summaryTrendStats: ["avg", "min", "med", "p(95)", "p(99)", "max", "count"],
   thresholds: {
     "http_req_duration{scenario:decision-flood}": [`p(99)<=${t.p99Ms}`, `p(95)<=${t.p95Ms}`, `avg<=${t.meanMs}`],
     "http_req_failed{scenario:decision-flood}": [`rate<${t.maxErrorRate}`],
     // dropped_iterations is a counter: the allowed share of the scheduled decisions, as a count.
     "dropped_iterations{scenario:decision-flood}": [`count<=${Math.floor(plan.rate * plan.durationSeconds * t.maxDroppedRatio)}`],
+    // Every answer names its decision: a sample exists only for one that did not.
+    "gauntlet_answer_check_failed{scenario:decision-flood}": ["count==0"],
   },
 };
 
@@ -69,21 +70,17 @@ export function setup(): void {
   requireShadowTarget(plan.targetUrl);
 }
 
-const symbolJson = JSON.stringify(plan.symbol);
+const target = decisionTarget(plan.targetUrl, plan.symbol, plan.requestTimeoutMs);
 
-function send(id: string, i: number): void {
-  const sample = samples[i % samples.length]!;
-  sendDecision(plan.targetUrl, id, symbolJson, sample.action, sample.obs, plan.requestTimeoutMs);
-}
-
-/** The measured flood: decision ids are the iteration numbers 0, 1, 2, … */
+/**
+ * One decision of the flood. Each VU walks the observations from its own iteration count (__ITER,
+ * free, where the test-wide count is a call into k6 on every iteration): the mix of actions is the
+ * replay's, in each VU's order.
+ */
 export function decision(): void {
-  const i = exec.scenario.iterationInTest;
-  send(String(i), i);
+  const sample = samples[__ITER % samples.length]!;
+  sendDecision(target, sample.action, sample.obs);
 }
 
-/** Warm-up decisions carry a "w" prefix so they never collide with the measured ones. */
-export function warmupDecision(): void {
-  const i = exec.scenario.iterationInTest;
-  send(`w${i}`, i);
-}
+/** The warm-up sends the same decisions; its k6 scenario (a tag on every sample) sets it apart. */
+export const warmupDecision = decision;

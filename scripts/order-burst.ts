@@ -6,7 +6,7 @@ import exec from "k6/execution";
 import { SharedArray } from "k6/data";
 import type { OrderBurstPlan } from "../plugins/order-burst/config.ts";
 import { loadPlan } from "./lib/plan.ts";
-import { sendDecision } from "./lib/decision.ts";
+import { DECISION_SYSTEM_TAGS, decisionTarget, sendDecision } from "./lib/decision.ts";
 import { requireShadowTarget } from "./lib/shadow-guard.ts";
 
 const plan = loadPlan<OrderBurstPlan>();
@@ -19,13 +19,13 @@ export const options = {
   scenarios: {
     "order-burst": { executor: "shared-iterations", iterations: plan.decisions, vus: plan.concurrency, maxDuration: "60s" },
   },
-  systemTags: ["scenario", "status", "expected_response", "check"],
+  systemTags: DECISION_SYSTEM_TAGS,
   thresholds: {
-    "checks{scenario:order-burst}": ["rate==1"],
+    "gauntlet_answer_check_failed{scenario:order-burst}": ["count==0"],
   },
 };
 
-const symbolJson = JSON.stringify(plan.symbol);
+const target = decisionTarget(plan.targetUrl, plan.symbol, plan.requestTimeoutMs);
 
 export function setup(): void {
   requireShadowTarget(plan.targetUrl);
@@ -36,5 +36,5 @@ const PATTERN = [4, 4, 1, 0, 3];
 
 export default function (): void {
   const i = exec.scenario.iterationInTest;
-  sendDecision(plan.targetUrl, String(i), symbolJson, PATTERN[i % PATTERN.length]!, observations[i % observations.length]!, plan.requestTimeoutMs);
+  sendDecision(target, PATTERN[i % PATTERN.length]!, observations[i % observations.length]!);
 }

@@ -7,7 +7,7 @@ import exec from "k6/execution";
 import { SharedArray } from "k6/data";
 import type { SteadyPlan } from "../plugins/shared/steady-plan.ts";
 import { loadPlan } from "./lib/plan.ts";
-import { sendDecision } from "./lib/decision.ts";
+import { DECISION_SYSTEM_TAGS, decisionTarget, sendDecision } from "./lib/decision.ts";
 import { requireShadowTarget } from "./lib/shadow-guard.ts";
 
 const plan = loadPlan<SteadyPlan>();
@@ -27,11 +27,11 @@ export const options = {
       maxVUs: plan.maxVUs,
     },
   },
-  systemTags: ["scenario", "status", "expected_response", "check"],
+  systemTags: DECISION_SYSTEM_TAGS,
   summaryTrendStats: ["avg", "med", "p(95)", "p(99)", "max", "count"],
 };
 
-const symbolJson = JSON.stringify(plan.symbol);
+const target = decisionTarget(plan.targetUrl, plan.symbol, plan.requestTimeoutMs);
 
 export function setup(): void {
   requireShadowTarget(plan.targetUrl);
@@ -39,5 +39,5 @@ export function setup(): void {
 
 export default function (): void {
   const i = exec.scenario.iterationInTest;
-  sendDecision(plan.targetUrl, String(i), symbolJson, plan.actions[i % plan.actions.length]!, observations[i % observations.length]!, plan.requestTimeoutMs);
+  sendDecision(target, plan.actions[i % plan.actions.length]!, observations[i % observations.length]!);
 }

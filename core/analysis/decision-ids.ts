@@ -1,13 +1,15 @@
-// The set of decision ids, kept as one bitset per prefix: "123" is (prefix "", 123), "w17" is
-// ("w", 17). k6's scripts number decisions with exec.scenario.iterationInTest, so each prefix is
-// a dense range and 600,000 decisions cost 75 KB — the integrity join stays in bounded memory
-// however long the run. Ids of any other shape are counted, not stored.
+// The set of decision ids, kept as one bitset per prefix: an id is a prefix and the number it ends
+// in — "17.345" is ("17.", 345), "2-17.345" is ("2-17.", 345), "w17" is ("w", 17). Gauntlet's
+// scripts number each VU's decisions by its iterations (`<vu>.<iter>`, scripts/lib/decision.ts),
+// so each prefix is one VU's dense range and 600,000 decisions cost about 75 KB: the integrity
+// join stays in bounded memory however long the run. Ids that do not end in a number (or end in
+// one with a leading zero, which would not spell back the same) are counted, not stored.
 
-const ID = /^([A-Za-z_]*)(\d+)$/;
 const MAX_INDEX = 2 ** 31 - 1;
 
 class Bitset {
-  bits = new Uint8Array(1 << 12);
+  // Small to start: a fleet has a prefix per VU, and each grows by doubling.
+  bits = new Uint8Array(64);
   max = -1;
 
   /** Returns false when the bit was already set (a duplicate). */
@@ -30,10 +32,12 @@ class Bitset {
 }
 
 export function parseDecisionId(id: string): { prefix: string; n: number } | undefined {
-  const match = ID.exec(id);
-  if (!match) return undefined;
-  const n = Number(match[2]);
-  return n <= MAX_INDEX ? { prefix: match[1]!, n } : undefined;
+  let start = id.length;
+  while (start > 0 && id.charCodeAt(start - 1) >= 48 && id.charCodeAt(start - 1) <= 57) start--;
+  const digits = id.length - start;
+  if (digits === 0 || digits > 10 || (digits > 1 && id.charCodeAt(start) === 48)) return undefined;
+  const n = Number(id.slice(start));
+  return n <= MAX_INDEX ? { prefix: id.slice(0, start), n } : undefined;
 }
 
 export class DecisionIdSet {

@@ -1,6 +1,7 @@
 // Decoding k6's per-sample output, one line at a time, in either of k6's file formats:
-//   --out csv=…   (what Gauntlet writes: about a quarter of the JSON size; timestamps in µs via
-//                  K6_CSV_TIME_FORMAT=unix_micro; the decision id in the metadata column)
+//   --out csv=…   (what Gauntlet writes, or its `gauntlet` output in the same format: about a
+//                  quarter of the JSON size; timestamps in µs via K6_CSV_TIME_FORMAT=unix_micro;
+//                  the decision id in the metadata column)
 //   --out json=…  (NDJSON: one Metric line per metric, then one Point line per sample)
 // Both decoders fill the same reusable `K6Point` (no allocation per line on the hot path) and skip
 // metrics nobody asked for before parsing the rest of the line. A malformed line throws with its
@@ -15,11 +16,25 @@ export interface K6Point {
   value: number;
   scenario: string;
   status: string;
-  check: string;
-  /** From k6 metadata (`exec.vu.metrics.metadata.decision_id`), "" when absent. */
+  /**
+   * The decision the sample belongs to, "" when none: `<vu>.<iter>` from k6's `vu` and `iter`
+   * system tags (metadata), with the `instance_id` tag in front on a fleet ("2-17.345"), as
+   * scripts/lib/decision.ts builds the id it sends. A script may instead name its decisions
+   * itself with a `decision_id` metadata entry, which then wins.
+   */
   decisionId: string;
-  /** The order id the governor answered with (X-Order-Id), on the `checks` sample only; "" when none. */
+  /** The order id the governor answered with (X-Order-Id), on the `gauntlet_orders_answered` sample only; "" when none. */
   orderId: string;
+}
+
+/** The metric a decision answered with an order writes, its order id as metadata. */
+export const ORDERS_METRIC = "gauntlet_orders_answered";
+
+/** A sample's decision id (see K6Point.decisionId) from its metadata entries and instance tag. */
+function decisionIdOf(named: string | undefined, vu: string | undefined, iter: string | undefined, instance: string | undefined): string {
+  if (named) return named;
+  if (!vu || !iter) return "";
+  return instance ? `${instance}-${vu}.${iter}` : `${vu}.${iter}`;
 }
 
 export type LineDecoder = (line: string, lineNumber: number, point: K6Point) => boolean;
@@ -45,7 +60,7 @@ export function csvDecoder(file: string, header: string, wanted: ReadonlySet<str
     value: index("metric_value"),
     scenario: index("scenario"),
     status: index("status"),
-    check: index("check"),
+    extraTags: index("extra_tags"),
     metadata: index("metadata"),
   };
   if (columns[0] !== "metric_name" || at.time < 0 || at.value < 0) {
@@ -74,9 +89,10 @@ export function csvDecoder(file: string, header: string, wanted: ReadonlySet<str
     point.value = value;
     point.scenario = at.scenario >= 0 ? fields[at.scenario]! : "";
     point.status = at.status >= 0 ? fields[at.status]! : "";
-    point.check = at.check >= 0 ? fields[at.check]! : "";
-    point.decisionId = at.metadata >= 0 ? metadataValue(fields[at.metadata]!, "decision_id") : "";
-    point.orderId = at.metadata >= 0 && metric === "checks" ? metadataValue(fields[at.metadata]!, "order_id") : "";
+    const metadata = at.metadata >= 0 ? fields[at.metadata]! : "";
+    const instance = at.extraTags >= 0 ? metadataValue(fields[at.extraTags]!, "instance_id") : "";
+    point.decisionId = metadata ? decisionIdOf(metadataValue(metadata, "decision_id"), metadataValue(metadata, "vu"), metadataValue(metadata, "iter"), instance) : "";
+    point.orderId = metric === ORDERS_METRIC ? metadataValue(metadata, "order_id") : "";
     return true;
   };
 }
@@ -108,7 +124,7 @@ function splitCsv(line: string, out: string[]): void {
   out.push(field);
 }
 
-/** k6 writes metadata as `key=value&key2=value2`; no allocation but the value itself. */
+/** k6 writes metadata (and extra_tags) as `key=value&key2=value2`; no allocation but the value itself. */
 function metadataValue(metadata: string, key: string): string {
   if (!metadata) return "";
   let at = 0;
@@ -159,9 +175,9 @@ export function jsonDecoder(file: string, wanted: ReadonlySet<string>): LineDeco
     point.value = data.value;
     point.scenario = data.tags?.scenario ?? "";
     point.status = data.tags?.status ?? "";
-    point.check = data.tags?.check ?? "";
-    point.decisionId = data.metadata?.decision_id ?? "";
-    point.orderId = parsed.metric === "checks" ? (data.metadata?.order_id ?? "") : "";
+    const metadata = data.metadata;
+    point.decisionId = metadata ? decisionIdOf(metadata.decision_id, metadata.vu, metadata.iter, data.tags?.instance_id) : "";
+    point.orderId = parsed.metric === ORDERS_METRIC ? (metadata?.order_id ?? "") : "";
     return true;
   };
 }
@@ -201,5 +217,5 @@ export function wantedLines(format: "csv" | "json", wanted: ReadonlySet<string>)
 }
 
 export function emptyPoint(): K6Point {
-  return { metric: "", timeMs: 0, value: 0, scenario: "", status: "", check: "", decisionId: "", orderId: "" };
+  return { metric: "", timeMs: 0, value: 0, scenario: "", status: "", decisionId: "", orderId: "" };
 }

@@ -3,11 +3,14 @@
 // counts) whose width doubles whenever there are too many — so a 10-hour run costs the same memory
 // as a 10-minute one — and bitsets of the decision ids k6 saw answered.
 import * as hdr from "hdr-histogram-js";
-import type { K6Point } from "./k6-output.ts";
+import { ORDERS_METRIC, type K6Point } from "./k6-output.ts";
 import { DecisionIdSet, type DecisionIdSetTransfer } from "./decision-ids.ts";
 import { LatencyHistogram, type LatencyHistogramTransfer } from "./latency-histogram.ts";
 
-export const DIGEST_METRICS = new Set(["http_req_duration", "http_req_failed", "dropped_iterations", "checks"]);
+/** A decision whose answer failed the check (not 200, or another id echoed): scripts/lib/decision.ts. */
+export const ANSWER_CHECK_METRIC = "gauntlet_answer_check_failed";
+
+export const DIGEST_METRICS = new Set(["http_req_duration", "http_req_failed", "dropped_iterations", ANSWER_CHECK_METRIC, ORDERS_METRIC]);
 
 const MAX_WINDOWS = 128;
 
@@ -39,7 +42,7 @@ export interface WindowSummary {
 export interface RunDigestTransfer {
   scenario: string;
   latency: LatencyHistogramTransfer;
-  counts: { requests: number; failed: number; dropped: number; checksPassed: number; checksFailed: number };
+  counts: { requests: number; failed: number; dropped: number; checksFailed: number };
   firstMs: number;
   lastMs: number;
   windowMs: number;
@@ -55,7 +58,7 @@ export class RunDigest {
   requests = 0;
   failed = 0;
   dropped = 0;
-  checksPassed = 0;
+  /** Decisions whose answer failed the check: a sample each, none for the answers that passed. */
   checksFailed = 0;
   firstMs = Number.NaN;
   lastMs = Number.NaN;
@@ -119,9 +122,8 @@ export class RunDigest {
           this.onFailure?.();
         }
         break;
-      case "checks":
-        if (point.value !== 0) this.checksPassed++;
-        else this.checksFailed++;
+      case ANSWER_CHECK_METRIC:
+        this.checksFailed += point.value;
         break;
     }
   }
@@ -173,7 +175,6 @@ export class RunDigest {
     this.requests += other.requests;
     this.failed += other.failed;
     this.dropped += other.dropped;
-    this.checksPassed += other.checksPassed;
     this.checksFailed += other.checksFailed;
     while (this.windowMs < other.windowMs) this.mergePairs();
     while (other.windowMs < this.windowMs) other.mergePairs();
@@ -196,7 +197,7 @@ export class RunDigest {
     return {
       scenario: this.scenario,
       latency: this.latency.toTransfer(),
-      counts: { requests: this.requests, failed: this.failed, dropped: this.dropped, checksPassed: this.checksPassed, checksFailed: this.checksFailed },
+      counts: { requests: this.requests, failed: this.failed, dropped: this.dropped, checksFailed: this.checksFailed },
       firstMs: this.firstMs,
       lastMs: this.lastMs,
       windowMs: this.windowMs,
@@ -227,16 +228,12 @@ export class RunDigest {
   }
 
   /** Whether k6 measured decision `id` of the judged scenario. */
-  hasDecision(id: number): boolean {
+  hasDecision(id: string | number): boolean {
     return this.scenarioIds.has(String(id));
   }
 
   decisionIdsSeen(): number {
     return this.scenarioIds.size;
-  }
-
-  get nonNumericIds(): number {
-    return this.scenarioIds.unshaped;
   }
 
   get durationSeconds(): number {

@@ -162,7 +162,7 @@ async function runInScope(options: RunOptions, scope: RunScope): Promise<RunOutc
     tools.k6 = k6Tool.version;
     notes.push(
       k6OutputKind(k6Tool) === "gauntlet"
-        ? "k6 wrote its samples with Gauntlet's output extension: k6's CSV format, only the metrics the gates read (http_req_duration, http_req_failed, checks, dropped_iterations)."
+        ? "k6 wrote its samples with Gauntlet's output extension: k6's CSV format, only the metrics the gates read (http_req_duration, http_req_failed, dropped_iterations, gauntlet_answer_check_failed, gauntlet_orders_answered)."
         : `k6 wrote its samples with its own CSV output (${k6Tool.path} has no Gauntlet output extension: \`gauntlet setup\` builds a k6 with it).`,
     );
     tools.toxiproxy = toxiproxyTool.version;

@@ -1,7 +1,7 @@
 // Gauntlet's k6 output extension (tools/k6/output) against k6's own CSV output, both attached to
 // one run of the real flood script: the post-processor must read the same run from either — the
-// same requests, latencies, checks, answered decision ids and order ids — while the extension
-// writes only those metrics, in a fraction of the bytes.
+// same requests, latencies, failed answer checks, answered decision ids and order ids — while the
+// extension writes only those metrics, in a fraction of the bytes.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createServer, type Server } from "node:http";
@@ -14,7 +14,10 @@ import { runCommand } from "../../core/process/child-process.ts";
 import { k6OutputKind, requireTool } from "../../core/tools/tools.ts";
 import { tempDir } from "../support/cli.ts";
 
-/** A shadow target that answers at once, echoing the id, and places an order on every third decision. */
+/**
+ * A shadow target that answers at once, echoing the id, and places an order on every third of a
+ * VU's decisions; it echoes a wrong id for a few (each iteration 97k + 5), so answer checks fail.
+ */
 function startEcho(): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.url === "/v1/health") {
@@ -25,8 +28,9 @@ function startEcho(): Promise<Server> {
     req.on("data", (chunk: Buffer) => (body += chunk.toString()));
     req.on("end", () => {
       const id = /"id":"([^"]*)"/.exec(body)?.[1] ?? "";
-      const headers: Record<string, string> = { "content-type": "application/json", "x-decision-id": id };
-      if (Number(id) % 3 === 0) headers["x-order-id"] = `o-${id}`;
+      const iteration = Number(id.slice(id.lastIndexOf(".") + 1));
+      const headers: Record<string, string> = { "content-type": "application/json", "x-decision-id": iteration % 97 === 5 ? "not-it" : id };
+      if (iteration % 3 === 0) headers["x-order-id"] = `o-${id}`;
       res.writeHead(200, headers).end(`{"id":"${id}","verdict":"blocked","increment":0}`);
     });
   });
@@ -48,7 +52,8 @@ test("one flood written by both outputs: the same digest from each, the extensio
       ["run", "--quiet", "--no-color", "--out", `csv=${csv}`, "--out", `gauntlet=${lean}`, "-e", `TARGET=${target}`, "-e", "RATE=300", "-e", "DURATION=3", "-e", "WARMUP=1", k6ScriptPath("flood")],
       { env: k6Environment(), timeoutMs: 60_000 },
     );
-    assert.is(result.code, 0, result.stderr.slice(-1500));
+    // 99: the threshold on failed answer checks (count==0) crossed, as it must with wrong ids.
+    assert.is(result.code, 99, result.stderr.slice(-1500));
   } finally {
     server.close();
   }
@@ -58,15 +63,18 @@ test("one flood written by both outputs: the same digest from each, the extensio
   assert.is(fromLean.requests, fromCsv.requests);
   assert.is(fromLean.failed, fromCsv.failed);
   assert.is(fromLean.dropped, fromCsv.dropped);
-  assert.is(fromLean.checksPassed, fromCsv.checksPassed);
-  assert.is(fromLean.checksFailed, 0);
+  assert.ok(fromCsv.checksFailed > 0, "the wrong ids failed their answer check");
+  assert.is(fromLean.checksFailed, fromCsv.checksFailed);
   assert.is(fromLean.firstMs, fromCsv.firstMs);
   assert.is(fromLean.lastMs, fromCsv.lastMs);
   for (const q of [50, 95, 99, 100]) assert.is(fromLean.latency.percentileMs(q), fromCsv.latency.percentileMs(q), `P${q}`);
   assert.equal(Object.fromEntries(fromLean.requestsByScenario), Object.fromEntries(fromCsv.requestsByScenario));
   assert.is(fromLean.answered.size, fromCsv.answered.size);
   assert.is(fromLean.decisionIdsSeen(), fromCsv.decisionIdsSeen());
-  // Order ids ride on the check's metadata: every third decision, warm-up included.
+  // Every decision has its own id (`<vu>.<iter>` from k6's vu and iter metadata), none stored apart.
+  assert.is(fromLean.decisionIdsSeen(), fromLean.requests);
+  assert.is(fromLean.scenarioIds.duplicates + fromLean.scenarioIds.unshaped, 0);
+  // Order ids ride on gauntlet_orders_answered's metadata: every third decision, warm-up included.
   assert.ok(fromCsv.orders.size > 250, `${fromCsv.orders.size} orders`);
   assert.equal([...fromLean.orders].sort(), [...fromCsv.orders].sort());
 
@@ -74,7 +82,7 @@ test("one flood written by both outputs: the same digest from each, the extensio
   const header = (file: string) => readFileSync(file, "utf8").split("\n", 1)[0];
   assert.is(header(lean), header(csv));
   const metrics = new Set(readFileSync(lean, "utf8").split("\n").slice(1).filter(Boolean).map((line) => line.slice(0, line.indexOf(","))));
-  assert.equal([...metrics].sort(), ["checks", "http_req_duration", "http_req_failed"]);
+  assert.equal([...metrics].sort(), ["gauntlet_answer_check_failed", "gauntlet_orders_answered", "http_req_duration", "http_req_failed"]);
   assert.ok(statSync(lean).size * 3 < statSync(csv).size, `${statSync(lean).size} bytes against k6's ${statSync(csv).size}`);
 });
 

@@ -115,7 +115,7 @@ const FULL: Capabilities = {
 };
 
 function point(metric: string, atS: number, value: number, decisionId = ""): K6Point {
-  return { metric, timeMs: T0 + atS * 1000, value, scenario: SCENARIO, status: "200", check: "", decisionId, orderId: "" };
+  return { metric, timeMs: T0 + atS * 1000, value, scenario: SCENARIO, status: "200", decisionId, orderId: "" };
 }
 
 /** `perSecond` decisions a second for `seconds`; latency(s) gives each one's ms; every `failEvery`th fails. */
@@ -128,7 +128,7 @@ function flood(seconds: number, perSecond: number, latency: (atS: number) => num
       const failed = failEvery > 0 && id % failEvery === 0;
       digest.add(point("http_req_duration", at, latency(at), String(id)));
       digest.add(point("http_req_failed", at, failed ? 1 : 0, String(id)));
-      digest.add(point("checks", at, failed ? 0 : 1, String(id)));
+      if (failed) digest.add(point("gauntlet_answer_check_failed", at, 1, String(id)));
       id++;
     }
   }

@@ -32,16 +32,30 @@ async function fails(fn: () => unknown, code: string, parts: string[]): Promise<
   assert.unreachable("bad input was accepted");
 }
 
-test("an order id rides on the check's metadata, in both formats; other metrics never carry one", () => {
+test("an order id rides on gauntlet_orders_answered's metadata, in both formats; other metrics never carry one", () => {
   const csv = csvDecoder("x.csv", HEADER, DIGEST_METRICS);
   const point = emptyPoint();
-  assert.ok(csv("checks,1795608149123456,1.000000,decision answered,,decision-flood,,,decision_id=42&order_id=O17", 2, point));
-  assert.equal([point.decisionId, point.orderId], ["42", "O17"]);
-  assert.ok(csv("http_req_duration,1795608149123456,0.8,,true,decision-flood,200,,decision_id=42&order_id=O17", 3, point));
-  assert.is(point.orderId, "", "only the check's sample is read for it");
+  assert.ok(csv("gauntlet_orders_answered,1795608149123456,1.000000,,,decision-flood,,,vu=3&iter=42&order_id=O17", 2, point));
+  assert.equal([point.decisionId, point.orderId], ["3.42", "O17"]);
+  assert.ok(csv("http_req_duration,1795608149123456,0.8,,true,decision-flood,200,,vu=3&iter=42&order_id=O17", 3, point));
+  assert.is(point.orderId, "", "only the order's own sample is read for it");
   const json = jsonDecoder("x.json", DIGEST_METRICS);
-  assert.ok(json('{"metric":"checks","type":"Point","data":{"time":"2026-11-25T13:02:29Z","value":1,"tags":{"scenario":"decision-flood"},"metadata":{"decision_id":"9","order_id":"O3"}}}', 1, point));
-  assert.equal([point.decisionId, point.orderId], ["9", "O3"]);
+  assert.ok(json('{"metric":"gauntlet_orders_answered","type":"Point","data":{"time":"2026-11-25T13:02:29Z","value":1,"tags":{"scenario":"decision-flood"},"metadata":{"vu":"1","iter":"9","order_id":"O3"}}}', 1, point));
+  assert.equal([point.decisionId, point.orderId], ["1.9", "O3"]);
+});
+
+test("the decision id: k6's vu and iter metadata, the instance tag in front on a fleet; a decision_id entry wins", () => {
+  const csv = csvDecoder("x.csv", HEADER, DIGEST_METRICS);
+  const json = jsonDecoder("x.json", DIGEST_METRICS);
+  const point = emptyPoint();
+  const id = (line: string) => (assert.ok(csv(line, 2, point)), point.decisionId);
+  assert.is(id("http_req_duration,1795608149123456,0.8,,true,decision-flood,200,,iter=345&vu=17"), "17.345", "either order");
+  assert.is(id("http_req_duration,1795608149123456,0.8,,true,decision-flood,200,instance_id=2,vu=17&iter=345"), "2-17.345");
+  assert.is(id('http_req_duration,1795608149123456,0.8,,true,decision-flood,200,"a=1&instance_id=12",vu=17&iter=345'), "12-17.345");
+  assert.is(id("http_req_duration,1795608149123456,0.8,,true,decision-flood,200,,vu=17"), "", "a vu without its iteration names nothing");
+  assert.is(id("http_req_duration,1795608149123456,0.8,,true,decision-flood,200,instance_id=2,decision_id=w42&vu=17&iter=345"), "w42", "a script's own decision_id");
+  assert.ok(json('{"metric":"http_req_duration","type":"Point","data":{"time":"2026-11-25T13:02:29Z","value":1,"tags":{"scenario":"decision-flood","instance_id":"3"},"metadata":{"vu":"5","iter":"0"}}}', 1, point));
+  assert.is(point.decisionId, "3-5.0");
 });
 
 // A follower whose test failed half-way must not keep the runner alive with its timer.
@@ -76,38 +90,37 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 function assertFloodCsv({ digest, stats, points }: AnalyzedFile): void {
   assert.is(stats.lines, 17);
   assert.is(stats.partialLastLine, "");
-  assert.is(points, 14, "every wanted sample is decoded, whatever its scenario");
+  assert.is(points, 13, "every wanted sample is decoded, whatever its scenario");
   assert.is(digest.requests, 3, "setup, untagged and warm-up samples do not count");
   assert.is(digest.failed, 1);
-  assert.is(digest.checksPassed, 2);
-  assert.is(digest.checksFailed, 1);
+  assert.is(digest.checksFailed, 1, "the untagged answer check does not count");
   assert.is(digest.dropped, 1, "the warm-up's dropped iterations do not count");
   assert.is(digest.latency.count, 3);
   assert.ok(Math.abs(digest.latency.meanMs - (0.812345 + 1.25 + 2) / 3) < 1e-12);
   assert.ok(Math.abs(digest.firstMs - 1795608149123.456) < 1e-3, String(digest.firstMs));
   assert.ok(Math.abs(digest.lastMs - 1795608150900) < 1e-3, String(digest.lastMs));
-  assert.ok(digest.hasDecision(42) && digest.hasDecision(43) && digest.hasDecision(44));
-  assert.not.ok(digest.hasDecision(7), "the warm-up's decision is not the flood's");
+  assert.ok(digest.hasDecision("3.42") && digest.hasDecision("3.43") && digest.hasDecision("4.0"));
+  assert.not.ok(digest.hasDecision("1.7"), "the warm-up's decision is not the flood's");
   assert.is(digest.decisionIdsSeen(), 3);
+  assert.ok(digest.answered.has("1.7") && digest.answered.has("3.42") && !digest.answered.has("4.0"), "answered: any scenario, 2xx only");
+  assert.equal([...digest.orders], [["O17", { decisionId: "3.42", atMs: 1795608149123.456 }]]);
 }
 
-test("CSV decoder: the header names the columns; unix_micro timestamps; metadata decision_id", () => {
+test("CSV decoder: the header names the columns; unix_micro timestamps; the decision id from the metadata", () => {
   const decode = csvDecoder("k6.csv", HEADER, DIGEST_METRICS);
   const point = emptyPoint();
-  assert.ok(decode("http_req_duration,1795608149123456,0.812345,,true,decision-flood,200,,decision_id=42", 2, point));
+  assert.ok(decode("http_req_duration,1795608149123456,0.812345,,true,decision-flood,200,,vu=1&iter=42", 2, point));
   assert.equal(point, {
     metric: "http_req_duration",
     timeMs: 1795608149123456 / 1000,
     value: 0.812345,
     scenario: "decision-flood",
     status: "200",
-    check: "",
-    decisionId: "42",
+    decisionId: "1.42",
     orderId: "",
   });
-  assert.ok(decode("checks,1795608149123456,1.000000,decision answered,,decision-flood,,,decision_id=42", 3, point));
-  assert.is(point.metric, "checks");
-  assert.is(point.check, "decision answered");
+  assert.ok(decode("gauntlet_answer_check_failed,1795608149123456,1.000000,,,decision-flood,,,vu=1&iter=42", 3, point));
+  assert.is(point.metric, "gauntlet_answer_check_failed");
   assert.is(point.value, 1);
   assert.ok(decode("dropped_iterations,1795608149123456,1.000000,,,decision-flood,,,", 4, point));
   assert.is(point.metric, "dropped_iterations");
@@ -117,11 +130,11 @@ test("CSV decoder: the header names the columns; unix_micro timestamps; metadata
 test("CSV decoder: quoted fields keep their commas and doubled quotes; other metadata keys are ignored", () => {
   const decode = csvDecoder("k6.csv", HEADER, DIGEST_METRICS);
   const point = emptyPoint();
-  assert.ok(decode('checks,1795608149123456,0,"status 200, ""same"" id",,decision-flood,,"a=1,b=2",attempt=2&decision_id=9', 2, point));
-  assert.is(point.check, 'status 200, "same" id');
+  assert.ok(decode('http_req_duration,1795608149123456,0,"status 200, ""same"" id",,decision-flood,,"a=1,b=2",attempt=2&decision_id=9', 2, point));
+  assert.is(point.scenario, "decision-flood", "the quoted field before it kept its comma");
   assert.is(point.decisionId, "9");
-  assert.ok(decode("checks,1795608149123456,0,x,,decision-flood,,,decision_idx=5&xdecision_id=6", 3, point));
-  assert.is(point.decisionId, "", "only the exact key decision_id counts");
+  assert.ok(decode("http_req_duration,1795608149123456,0,x,,decision-flood,,,decision_idx=5&xdecision_id=6&vux=1&iterx=2", 3, point));
+  assert.is(point.decisionId, "", "only the exact keys count");
 });
 
 test("CSV decoder: columns found by name in any order; unix seconds; unwanted metrics skipped unparsed", () => {
@@ -130,7 +143,6 @@ test("CSV decoder: columns found by name in any order; unix seconds; unwanted me
   assert.ok(decode("http_req_duration,decision-flood,1795608149,2.5,200", 2, point));
   assert.is(point.timeMs, 1795608149000);
   assert.is(point.scenario, "decision-flood");
-  assert.is(point.check, "", "no check column");
   assert.is(point.decisionId, "", "no metadata column");
   assert.not.ok(decode("vus,decision-flood,not-a-time,many", 3, point), "vus is not wanted, so not parsed");
 });
@@ -160,9 +172,8 @@ test("JSON decoder: Point lines in either key order; Metric lines and unwanted m
   assert.is(point.status, "200");
   assert.is(point.decisionId, "42");
   assert.ok(Math.abs(point.timeMs - (Date.UTC(2026, 10, 25, 13, 2, 29) + 123.456789)) < 1e-6);
-  assert.ok(decode('{"type":"Point","data":{"time":"2026-11-25T13:02:30Z","value":0,"tags":{"check":"decision answered"}},"metric":"checks"}', 5, point));
-  assert.is(point.metric, "checks");
-  assert.is(point.check, "decision answered");
+  assert.ok(decode('{"type":"Point","data":{"time":"2026-11-25T13:02:30Z","value":1,"tags":{"group":""}},"metric":"gauntlet_answer_check_failed"}', 5, point));
+  assert.is(point.metric, "gauntlet_answer_check_failed");
   assert.is(point.scenario, "", "no scenario tag");
   assert.is(point.decisionId, "", "no metadata");
 });
@@ -172,12 +183,12 @@ test("JSON decoder: invalid JSON, a non-RFC 3339 time and a missing value are re
   await fails(() => decode('{"metric":"http_req_duration","type":"Point","data":{"ti', 3, emptyPoint()), "GAUNTLET_K6_OUTPUT_INVALID", ["k6.json", "line 3", "not valid JSON"]);
   await fails(() => decode("not json at all", 4, emptyPoint()), "GAUNTLET_K6_OUTPUT_INVALID", ["line 4", "not valid JSON"]);
   await fails(
-    () => decode('{"metric":"checks","type":"Point","data":{"time":"yesterday","value":1}}', 5, emptyPoint()),
+    () => decode('{"metric":"http_req_duration","type":"Point","data":{"time":"yesterday","value":1}}', 5, emptyPoint()),
     "GAUNTLET_K6_OUTPUT_INVALID",
     ["line 5", "not RFC 3339", '"yesterday"'],
   );
   await fails(
-    () => decode('{"metric":"checks","type":"Point","data":{"time":"2026-11-25T13:02:29Z"}}', 6, emptyPoint()),
+    () => decode('{"metric":"gauntlet_answer_check_failed","type":"Point","data":{"time":"2026-11-25T13:02:29Z"}}', 6, emptyPoint()),
     "GAUNTLET_K6_OUTPUT_INVALID",
     ["line 6", "data.value (number)"],
   );
@@ -218,7 +229,8 @@ test("lines: the byte filter skips unwanted metrics undecoded and keeps what the
   const json = wantedLines("json", DIGEST_METRICS);
   const keeps = (filter: typeof csv, line: string) => filter(Buffer.from(`x${line}\n`), 1, line.length + 1);
   assert.ok(keeps(csv, "http_req_duration,1700000000000000,1.2,,,s,200,,"));
-  assert.ok(keeps(csv, "checks,1700000000000000,1,ok,,s,,,"));
+  assert.ok(keeps(csv, "gauntlet_answer_check_failed,1700000000000000,1,,,s,,,"));
+  assert.not.ok(keeps(csv, "checks,1700000000000000,1,ok,,s,,,"), "k6's checks: no gate reads them");
   assert.not.ok(keeps(csv, "http_req_duration_x,1,2"));
   assert.not.ok(keeps(csv, "http_req_blocked,1700000000000000,0.1,,,s,,,"));
   assert.ok(keeps(csv, "garbage without columns"));
@@ -239,10 +251,10 @@ test("analyzeK6File: k6 JSON (Point lines, Metric lines skipped, RFC 3339 ns tim
   assert.is(points, 7, "two Metric lines and a vus point are skipped");
   assert.is(digest.requests, 2, "the setup request does not count");
   assert.is(digest.failed, 1);
-  assert.is(digest.checksPassed, 1);
   assert.is(digest.checksFailed, 1);
   assert.is(digest.dropped, 3);
-  assert.ok(digest.hasDecision(42) && digest.hasDecision(43));
+  assert.ok(digest.hasDecision("3.42") && digest.hasDecision("3.43"));
+  assert.equal([...digest.orders.keys()], ["O17"]);
   assert.ok(Math.abs(digest.firstMs - (Date.UTC(2026, 10, 25, 13, 2, 29) + 123.456789)) < 1e-6);
   assert.ok(Math.abs(digest.lastMs - (Date.UTC(2026, 10, 25, 13, 2, 31) + 250)) < 1e-6);
 });
@@ -307,7 +319,7 @@ test("K6OutputFollower: follows a growing file (created late, lines cut between 
   await sleep(20);
   appendFileSync(file, whole.slice(30, cutAt));
   await until(() => follower.digest.requests === 1, "the first flood request");
-  assert.is(follower.digest.checksPassed, 1);
+  assert.is(follower.digest.answered.size, 1);
   appendFileSync(file, whole.slice(cutAt));
   const result = follower.finish();
   assertFloodCsv(result);

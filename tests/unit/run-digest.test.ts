@@ -7,22 +7,22 @@ const T0 = 1_795_608_149_000;
 const SCENARIO = "decision-flood";
 
 function point(metric: string, atS: number, value: number, extra: Partial<K6Point> = {}): K6Point {
-  return { metric, timeMs: T0 + atS * 1000, value, scenario: SCENARIO, status: "200", check: "", decisionId: "", orderId: "", ...extra };
+  return { metric, timeMs: T0 + atS * 1000, value, scenario: SCENARIO, status: "200", decisionId: "", orderId: "", ...extra };
 }
 
-/** One answered decision: its duration, its failure flag and its check, as k6 writes them. */
+/** One answered decision: its duration, its failure flag and a failed answer check's sample, as k6 writes them. */
 function decision(digest: RunDigest, atS: number, ms: number, id: number | string, ok = true): void {
   const decisionId = String(id);
   digest.add(point("http_req_duration", atS, ms, { decisionId }));
   digest.add(point("http_req_failed", atS, ok ? 0 : 1, { decisionId }));
-  digest.add(point("checks", atS, ok ? 1 : 0, { decisionId, check: "decision answered" }));
+  if (!ok) digest.add(point("gauntlet_answer_check_failed", atS, 1, { decisionId }));
 }
 
 test("only the judged scenario counts: setup, warm-up and untagged samples do not", () => {
   const digest = new RunDigest(SCENARIO);
   digest.add(point("http_req_duration", 0, 50, { scenario: "" }));
   digest.add(point("http_req_failed", 0, 1, { scenario: "" }));
-  digest.add(point("checks", 0, 0, { scenario: "" }));
+  digest.add(point("gauntlet_answer_check_failed", 0, 1, { scenario: "" }));
   digest.add(point("http_req_duration", 0, 50, { scenario: "warmup", decisionId: "1" }));
   digest.add(point("dropped_iterations", 0, 5, { scenario: "warmup" }));
   assert.is(digest.requests, 0);
@@ -45,7 +45,6 @@ test("requests, failures, checks and dropped iterations are counted per run and 
   digest.add(point("vus", 2.2, 10));
   assert.is(digest.requests, 3);
   assert.is(digest.failed, 1);
-  assert.is(digest.checksPassed, 2);
   assert.is(digest.checksFailed, 1);
   assert.is(digest.dropped, 3);
   assert.is(digest.durationSeconds, 2.1);
@@ -107,33 +106,36 @@ test("recentP99Ms reads only the windows of the last seconds", () => {
   assert.ok(Number.isNaN(new RunDigest(SCENARIO).recentP99Ms(3)));
 });
 
-test("decision ids: a growing bitset; non-numeric ids are counted, not stored", () => {
+test("decision ids: a growing bitset per prefix; ids that do not end in a number are counted, not stored", () => {
   const digest = new RunDigest(SCENARIO);
-  for (const id of ["0", "7", "42", "42", "200000", "abc", "-1", "1.5"]) decision(digest, 0, 1, id);
+  const ids = ["0", "7", "42", "42", "200000", "17.3", "17.250000", "2-17.3", "w5", "abc", "17.", "17.007", "1.99999999999"];
+  for (const id of ids) decision(digest, 0, 1, id);
   decision(digest, 0, 1, ""); // no metadata: neither stored nor counted
-  assert.ok(digest.hasDecision(0) && digest.hasDecision(7) && digest.hasDecision(42) && digest.hasDecision(200_000));
+  assert.ok(["0", "7", "42", "200000", "17.3", "17.250000", "2-17.3", "w5"].every((id) => digest.hasDecision(id)));
   assert.not.ok(digest.hasDecision(1));
   assert.not.ok(digest.hasDecision(41));
   assert.not.ok(digest.hasDecision(199_999));
   assert.not.ok(digest.hasDecision(200_001), "beyond the largest id seen");
-  assert.not.ok(digest.hasDecision(-1));
-  assert.is(digest.decisionIdsSeen(), 4, "42 twice is one decision");
-  assert.is(digest.nonNumericIds, 3);
-  assert.is(digest.requests, 9, "every request counts for latency, whatever its id");
+  assert.not.ok(digest.hasDecision("17.4") || digest.hasDecision("3-17.3") || digest.hasDecision("17.03"), "another VU, instance or spelling is another id");
+  assert.is(digest.decisionIdsSeen(), 8, "42 twice is one decision");
+  assert.is(digest.scenarioIds.duplicates, 1);
+  assert.is(digest.scenarioIds.unshaped, 4, "abc, 17. (no number), 17.007 (would spell back as 17.7), an 11-digit number");
+  assert.equal([...digest.scenarioIds.ids()].sort(), ["0", "17.250000", "17.3", "2-17.3", "200000", "42", "7", "w5"], "every stored id spells back as it was sent");
+  assert.is(digest.requests, 14, "every request counts for latency, whatever its id");
 });
 
 test("decision ids are only taken from answered requests (http_req_duration)", () => {
   const digest = new RunDigest(SCENARIO);
-  digest.add(point("checks", 0, 1, { decisionId: "5" }));
+  digest.add(point("gauntlet_answer_check_failed", 0, 1, { decisionId: "5" }));
   digest.add(point("http_req_failed", 0, 0, { decisionId: "6" }));
   assert.is(digest.decisionIdsSeen(), 0);
 });
 
-test("the order ids a governor answered with are kept, from the checks' metadata, with their decision and time", () => {
+test("the order ids a governor answered with are kept, from gauntlet_orders_answered's metadata, with their decision and time", () => {
   const digest = new RunDigest(SCENARIO);
   decision(digest, 1, 2, 7);
-  digest.add(point("checks", 1.5, 1, { decisionId: "8", orderId: "O17", check: "decision answered" }));
-  digest.add(point("checks", 2, 1, { decisionId: "w3", orderId: "O18", scenario: "warmup" }));
+  digest.add(point("gauntlet_orders_answered", 1.5, 1, { decisionId: "8", orderId: "O17" }));
+  digest.add(point("gauntlet_orders_answered", 2, 1, { decisionId: "w3", orderId: "O18", scenario: "warmup" }));
   assert.equal([...digest.orders.keys()], ["O17", "O18"], "every scenario's orders: the integrity join needs them all");
   assert.equal(digest.orders.get("O17"), { decisionId: "8", atMs: T0 + 1500 });
 });

@@ -4,10 +4,11 @@
 // microseconds, metric_value, the enabled indexable system tags in name order, extra_tags,
 // metadata), so every reader of a k6 CSV reads it, but only the metrics Gauntlet's
 // post-processor reads (K6_GAUNTLET_METRICS; by default http_req_duration, http_req_failed,
-// checks and dropped_iterations). k6 emits about a dozen samples per HTTP iteration; k6's CSV
-// output formats every one of them, building a map of its tags each time, on the machine the
-// governor being judged shares. Here three samples an iteration are written, and a time
-// series' tag columns are formatted once.
+// dropped_iterations, and the two Gauntlet's decision scripts write only for their exceptions:
+// gauntlet_answer_check_failed and gauntlet_orders_answered). k6 emits about a dozen samples per
+// HTTP iteration; k6's CSV output formats every one of them, building a map of its tags each
+// time, on the machine the governor being judged shares. Here two samples an iteration are
+// written, and a time series' tag columns are formatted once.
 package output
 
 import (
@@ -25,8 +26,9 @@ import (
 	"go.k6.io/k6/v2/output"
 )
 
-// DefaultMetrics are the metrics Gauntlet's post-processor reads (core/analysis/run-digest.ts).
-const DefaultMetrics = "http_req_duration,http_req_failed,checks,dropped_iterations"
+// DefaultMetrics are the metrics Gauntlet's post-processor reads (core/analysis/run-digest.ts):
+// k6's own, and the two a decision script writes only for the exceptions (scripts/lib/decision.ts).
+const DefaultMetrics = "http_req_duration,http_req_failed,dropped_iterations,gauntlet_answer_check_failed,gauntlet_orders_answered"
 
 func init() {
 	output.RegisterExtension("gauntlet", New)
