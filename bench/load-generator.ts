@@ -2,10 +2,11 @@
 // after the other, by a bare POST (the floor: no check, no metadata, no output) and by the flood
 // script with each way of writing what Gauntlet reads. For each: k6's CPU (user + system time of
 // the k6 process, from the shell's `times` after it exits, in cores = CPU seconds / wall seconds),
-// its P99 and dropped iterations (k6's own summary), and the output's size.
+// its P99 and dropped iterations (k6's own summary), and the output's size. With --repeat N the
+// variants take turns N times and each figure is its median over the N runs.
 //
 //   npx tsx bench/load-generator.ts                    3,000/s for 20 s, each variant once
-//   npx tsx bench/load-generator.ts --rate 4000 --repeat 3
+//   npx tsx bench/load-generator.ts --rate 4000 --repeat 5
 //
 // The bar (issue 12): the flood script with the output Gauntlet runs within 1.2x the CPU of the
 // bare POST and within +1 ms of its P99. Exit 1 when the `gauntlet` output misses it.
@@ -100,28 +101,42 @@ const echo = await startEchoTarget(await freePort());
 const address = echo.address();
 const target = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
 
-const rows: Array<{ variant: Variant; best: Measure; all: Measure[] }> = [];
+// Round-robin (every variant once, then again): a machine that drifts warmer or busier over the
+// run then weighs on every variant alike instead of on whichever came last.
+const runs = new Map<Variant, Measure[]>(variants.map((variant) => [variant, []]));
 try {
-  for (const variant of variants) {
-    const all: Measure[] = [];
-    for (let i = 0; i < repeat; i++) all.push(await measure(variant, target));
-    // The median run by CPU: one noisy second on a shared machine should not pick the figure.
-    const best = [...all].sort((a, b) => a.cpuSeconds - b.cpuSeconds)[Math.floor(all.length / 2)]!;
-    rows.push({ variant, best, all });
-    const cores = best.cpuSeconds / seconds;
-    console.log(
-      `  ${variant.name.padEnd(40)} k6 CPU ${best.cpuSeconds.toFixed(2).padStart(6)} s = ${cores.toFixed(2)} cores  P99 ${best.p99Ms.toFixed(2).padStart(6)} ms  dropped ${String(best.dropped).padStart(5)}  requests ${best.requests}  output ${(best.outputBytes / 2 ** 20).toFixed(1)} MiB` +
-        (all.length > 1 ? `  (CPU of each run: ${all.map((m) => m.cpuSeconds.toFixed(2)).join(", ")} s)` : ""),
-    );
+  for (let i = 0; i < repeat; i++) {
+    for (const variant of variants) runs.get(variant)!.push(await measure(variant, target));
   }
 } finally {
   echo.close();
 }
+const rows = variants.map((variant) => {
+  const all = runs.get(variant)!;
+  // Each figure's median over the runs: one noisy run on a shared machine should not pick it.
+  const median = (pick: (m: Measure) => number) => all.map(pick).sort((a, b) => a - b)[Math.floor(all.length / 2)]!;
+  const best: Measure = {
+    cpuSeconds: median((m) => m.cpuSeconds),
+    wallSeconds: median((m) => m.wallSeconds),
+    p99Ms: median((m) => m.p99Ms),
+    dropped: median((m) => m.dropped),
+    requests: median((m) => m.requests),
+    outputBytes: median((m) => m.outputBytes),
+  };
+  return { variant, all, median: best };
+});
+for (const { variant, median: best, all } of rows) {
+  const cores = best.cpuSeconds / seconds;
+  console.log(
+    `  ${variant.name.padEnd(40)} k6 CPU ${best.cpuSeconds.toFixed(2).padStart(6)} s = ${cores.toFixed(2)} cores  P99 ${best.p99Ms.toFixed(2).padStart(6)} ms  dropped ${String(best.dropped).padStart(5)}  requests ${best.requests}  output ${(best.outputBytes / 2 ** 20).toFixed(1)} MiB` +
+      (all.length > 1 ? `  (each run: ${all.map((m) => `${m.cpuSeconds.toFixed(2)} s/${m.p99Ms.toFixed(1)} ms`).join(", ")})` : ""),
+  );
+}
 
-const bare = rows[0]!.best;
-const gauntlet = rows.find((row) => row.variant.out?.("").startsWith("gauntlet="))?.best;
+const bare = rows[0]!.median;
+const gauntlet = rows.find((row) => row.variant.out?.("").startsWith("gauntlet="))?.median;
 console.log(`\nagainst the bare POST (CPU ${bare.cpuSeconds.toFixed(2)} s, P99 ${bare.p99Ms.toFixed(2)} ms):`);
-for (const { variant, best } of rows.slice(1)) {
+for (const { variant, median: best } of rows.slice(1)) {
   console.log(`  ${variant.name.padEnd(40)} CPU ${(best.cpuSeconds / bare.cpuSeconds).toFixed(2)}x  P99 ${best.p99Ms - bare.p99Ms >= 0 ? "+" : ""}${(best.p99Ms - bare.p99Ms).toFixed(2)} ms`);
 }
 if (!gauntlet) {

@@ -13,10 +13,17 @@ export function registerAnalyze(program: Command): void {
     .argument("<file>", "k6 --out csv=… or --out json=… file (.gz accepted)")
     .option("--scenario <name>", "k6 scenario whose samples count (a plain k6 script's is \"default\")", "decision-flood")
     .option("--json", "print the figures as JSON")
-    .option("--workers <n>", "threads reading byte ranges of the file (a .gz file, or one under 256 MiB, is read in one pass)", integer("--workers", 1, 64), availableParallelism())
-    .action(async (file: string, flags: { scenario: string; json?: boolean; workers: number }) => {
+    .option(
+      "--workers <n>",
+      "threads reading byte ranges of the file (default: one per core for a file of 256 MiB or more; a .gz file is always read in one pass)",
+      integer("--workers", 1, 64),
+      availableParallelism(),
+    )
+    .action(async (file: string, flags: { scenario: string; json?: boolean; workers: number }, command: Command) => {
       const started = performance.now();
-      const { digest, stats, points, workers } = await analyzeK6FileParallel(file, flags.scenario, { workers: flags.workers });
+      // Threads cost ~0.2 s to start: by default only a large file is split; --workers asks for it.
+      const asked = command.getOptionValueSource("workers") === "cli";
+      const { digest, stats, points, workers } = await analyzeK6FileParallel(file, flags.scenario, { workers: flags.workers, ...(asked ? { minBytes: 0 } : {}) });
       if (digest.requests === 0) {
         const byCount = [...digest.requestsByScenario].sort(([, a], [, b]) => b - a);
         const found = byCount.map(([name, count]) => `${name || "(no scenario tag)"} (${n(count)} requests)`);

@@ -8,6 +8,7 @@
 // line number; the caller decides that the run cannot be judged.
 import { GauntletError } from "../errors.ts";
 import type { LineFilter } from "./line-source.ts";
+import { ANSWER_CHECK_FAILED_METRIC, decisionIdOf, ORDERS_ANSWERED_METRIC } from "../../protocol/decision-samples.ts";
 
 export interface K6Point {
   metric: string;
@@ -17,25 +18,22 @@ export interface K6Point {
   scenario: string;
   status: string;
   /**
-   * The decision the sample belongs to, "" when none: `<vu>.<iter>` from k6's `vu` and `iter`
-   * system tags (metadata), with the `instance_id` tag in front on a fleet ("2-17.345"), as
-   * scripts/lib/decision.ts builds the id it sends. A script may instead name its decisions
-   * itself with a `decision_id` metadata entry, which then wins.
+   * The decision the sample belongs to, "" when none (and on http_req_failed, which never needs
+   * it): `<vu>.<iter>` from k6's `vu` and `iter` system tags (metadata), with the `instance_id`
+   * tag in front on a fleet ("2-17.345"), as scripts/lib/decision.ts builds the id it sends
+   * (protocol/decision-samples.ts). A script may instead name its decisions itself with a
+   * `decision_id` metadata entry, which then wins.
    */
   decisionId: string;
   /** The order id the governor answered with (X-Order-Id), on the `gauntlet_orders_answered` sample only; "" when none. */
   orderId: string;
 }
 
-/** The metric a decision answered with an order writes, its order id as metadata. */
-export const ORDERS_METRIC = "gauntlet_orders_answered";
-
-/** A sample's decision id (see K6Point.decisionId) from its metadata entries and instance tag. */
-function decisionIdOf(named: string | undefined, vu: string | undefined, iter: string | undefined, instance: string | undefined): string {
-  if (named) return named;
-  if (!vu || !iter) return "";
-  return instance ? `${instance}-${vu}.${iter}` : `${vu}.${iter}`;
-}
+/**
+ * The metrics whose samples the digest reads a decision id from. http_req_failed's never is
+ * (a failure counts by its value), so a third of the lines skip building one.
+ */
+const DECISION_METRICS = new Set(["http_req_duration", ANSWER_CHECK_FAILED_METRIC, ORDERS_ANSWERED_METRIC]);
 
 export type LineDecoder = (line: string, lineNumber: number, point: K6Point) => boolean;
 
@@ -90,9 +88,12 @@ export function csvDecoder(file: string, header: string, wanted: ReadonlySet<str
     point.scenario = at.scenario >= 0 ? fields[at.scenario]! : "";
     point.status = at.status >= 0 ? fields[at.status]! : "";
     const metadata = at.metadata >= 0 ? fields[at.metadata]! : "";
-    const instance = at.extraTags >= 0 ? metadataValue(fields[at.extraTags]!, "instance_id") : "";
-    point.decisionId = metadata ? decisionIdOf(metadataValue(metadata, "decision_id"), metadataValue(metadata, "vu"), metadataValue(metadata, "iter"), instance) : "";
-    point.orderId = metric === ORDERS_METRIC ? metadataValue(metadata, "order_id") : "";
+    point.decisionId =
+      metadata && DECISION_METRICS.has(metric)
+        ? metadataValue(metadata, "decision_id") ||
+          decisionIdOf(metadataValue(metadata, "vu"), metadataValue(metadata, "iter"), at.extraTags >= 0 ? metadataValue(fields[at.extraTags]!, "instance_id") : "")
+        : "";
+    point.orderId = metric === ORDERS_ANSWERED_METRIC ? metadataValue(metadata, "order_id") : "";
     return true;
   };
 }
@@ -176,8 +177,8 @@ export function jsonDecoder(file: string, wanted: ReadonlySet<string>): LineDeco
     point.scenario = data.tags?.scenario ?? "";
     point.status = data.tags?.status ?? "";
     const metadata = data.metadata;
-    point.decisionId = metadata ? decisionIdOf(metadata.decision_id, metadata.vu, metadata.iter, data.tags?.instance_id) : "";
-    point.orderId = parsed.metric === ORDERS_METRIC ? (metadata?.order_id ?? "") : "";
+    point.decisionId = metadata && DECISION_METRICS.has(parsed.metric) ? metadata.decision_id || decisionIdOf(metadata.vu, metadata.iter, data.tags?.instance_id) : "";
+    point.orderId = parsed.metric === ORDERS_ANSWERED_METRIC ? (metadata?.order_id ?? "") : "";
     return true;
   };
 }

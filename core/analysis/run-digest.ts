@@ -3,14 +3,12 @@
 // counts) whose width doubles whenever there are too many — so a 10-hour run costs the same memory
 // as a 10-minute one — and bitsets of the decision ids k6 saw answered.
 import * as hdr from "hdr-histogram-js";
-import { ORDERS_METRIC, type K6Point } from "./k6-output.ts";
+import type { K6Point } from "./k6-output.ts";
+import { ANSWER_CHECK_FAILED_METRIC, ORDERS_ANSWERED_METRIC } from "../../protocol/decision-samples.ts";
 import { DecisionIdSet, type DecisionIdSetTransfer } from "./decision-ids.ts";
 import { LatencyHistogram, type LatencyHistogramTransfer } from "./latency-histogram.ts";
 
-/** A decision whose answer failed the check (not 200, or another id echoed): scripts/lib/decision.ts. */
-export const ANSWER_CHECK_METRIC = "gauntlet_answer_check_failed";
-
-export const DIGEST_METRICS = new Set(["http_req_duration", "http_req_failed", "dropped_iterations", ANSWER_CHECK_METRIC, ORDERS_METRIC]);
+export const DIGEST_METRICS = new Set(["http_req_duration", "http_req_failed", "dropped_iterations", ANSWER_CHECK_FAILED_METRIC, ORDERS_ANSWERED_METRIC]);
 
 const MAX_WINDOWS = 128;
 
@@ -122,7 +120,7 @@ export class RunDigest {
           this.onFailure?.();
         }
         break;
-      case ANSWER_CHECK_METRIC:
+      case ANSWER_CHECK_FAILED_METRIC:
         this.checksFailed += point.value;
         break;
     }

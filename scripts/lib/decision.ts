@@ -15,12 +15,12 @@
 import http from "k6/http";
 import exec from "k6/execution";
 import { Counter } from "k6/metrics";
+import { ANSWER_CHECK_FAILED_METRIC, ORDERS_ANSWERED_METRIC } from "../../protocol/decision-samples.ts";
 
-/** The system tags every decision script keeps: `vu` and `iter` carry the decision id. */
-export const DECISION_SYSTEM_TAGS = ["scenario", "status", "expected_response", "vu", "iter"];
+export { DECISION_SYSTEM_TAGS } from "../../protocol/decision-samples.ts";
 
-const answerCheckFailed = new Counter("gauntlet_answer_check_failed");
-const ordersAnswered = new Counter("gauntlet_orders_answered");
+const answerCheckFailed = new Counter(ANSWER_CHECK_FAILED_METRIC);
+const ordersAnswered = new Counter(ORDERS_ANSWERED_METRIC);
 
 export interface DecisionTarget {
   url: string;
