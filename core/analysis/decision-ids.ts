@@ -31,7 +31,12 @@ class Bitset {
   }
 }
 
-export function parseDecisionId(id: string): { prefix: string; n: number } | undefined {
+export interface ParsedDecisionId {
+  prefix: string;
+  n: number;
+}
+
+export function parseDecisionId(id: string): ParsedDecisionId | undefined {
   let start = id.length;
   while (start > 0 && id.charCodeAt(start - 1) >= 48 && id.charCodeAt(start - 1) <= 57) start--;
   const digits = id.length - start;
@@ -48,7 +53,11 @@ export class DecisionIdSet {
   unshaped = 0;
 
   add(id: string): void {
-    const parsed = parseDecisionId(id);
+    this.addParsed(parseDecisionId(id));
+  }
+
+  /** add() for an id already parsed (undefined: not of the stored shape), so two sets parse it once. */
+  addParsed(parsed: ParsedDecisionId | undefined): void {
     if (!parsed) {
       this.unshaped++;
       return;

@@ -5,7 +5,7 @@
 import * as hdr from "hdr-histogram-js";
 import type { K6Point } from "./k6-output.ts";
 import { ANSWER_CHECK_FAILED_METRIC, ORDERS_ANSWERED_METRIC } from "../../protocol/decision-samples.ts";
-import { DecisionIdSet, type DecisionIdSetTransfer } from "./decision-ids.ts";
+import { DecisionIdSet, parseDecisionId, type DecisionIdSetTransfer, type ParsedDecisionId } from "./decision-ids.ts";
 import { LatencyHistogram, type LatencyHistogramTransfer } from "./latency-histogram.ts";
 
 export const DIGEST_METRICS = new Set(["http_req_duration", "http_req_failed", "dropped_iterations", ANSWER_CHECK_FAILED_METRIC, ORDERS_ANSWERED_METRIC]);
@@ -96,9 +96,12 @@ export class RunDigest {
       this.onDropped?.(point.value);
       return;
     }
+    // A request's id goes to both sets: parsed once.
+    let id: ParsedDecisionId | undefined;
     if (point.metric === "http_req_duration") {
       this.requestsByScenario.set(point.scenario, (this.requestsByScenario.get(point.scenario) ?? 0) + 1);
-      if (point.decisionId && point.status.startsWith("2")) this.answered.add(point.decisionId);
+      if (point.decisionId) id = parseDecisionId(point.decisionId);
+      if (point.decisionId && point.status.startsWith("2")) this.answered.addParsed(id);
     }
     if (point.orderId) this.orders.set(point.orderId, { decisionId: point.decisionId, atMs: point.timeMs });
     if (point.scenario !== this.scenario) return;
@@ -109,7 +112,7 @@ export class RunDigest {
         const window = this.window(point.timeMs);
         window.requests++;
         window.histogram.recordValue(Math.max(1, Math.round(point.value * 1000)));
-        if (point.decisionId) this.scenarioIds.add(point.decisionId);
+        if (point.decisionId) this.scenarioIds.addParsed(id);
         this.onLatency?.(point.value);
         break;
       }
