@@ -147,6 +147,17 @@ test("CSV decoder: columns found by name in any order; unix seconds; unwanted me
   assert.not.ok(decode("vus,decision-flood,not-a-time,many", 3, point), "vus is not wanted, so not parsed");
 });
 
+test("CSV decoder: every number reads as Number() reads it, the plain decimals read in place included", () => {
+  const decode = csvDecoder("k6.csv", HEADER, DIGEST_METRICS);
+  const point = emptyPoint();
+  for (const text of ["0.812345", "12.345678", "3", "0", "000.5", "1e3", "-1.5", ".5", "5.", "9007199254740993.5", "0.1234567890123456789"]) {
+    assert.ok(decode(`http_req_duration,1795608149123456,${text},,true,decision-flood,200,,`, 2, point));
+    assert.is(point.value, Number(text), text);
+  }
+  assert.ok(decode(`http_req_duration,1795608149123456,"2.5",,true,decision-flood,200,,`, 3, point));
+  assert.is(point.value, 2.5, "a quoted field");
+});
+
 test("CSV decoder: a header that is not k6's is refused on line 1", async () => {
   await fails(() => csvDecoder("x.csv", "metric,time,value", DIGEST_METRICS), "GAUNTLET_K6_OUTPUT_INVALID", ["x.csv", "line 1", "not a k6 CSV header", "metric,time,value"]);
   await fails(() => analyzeK6File(fixture("not-k6.fails.csv"), SCENARIO), "GAUNTLET_K6_OUTPUT_INVALID", ["not-k6.fails.csv", "line 1", "not a k6 CSV header"]);
