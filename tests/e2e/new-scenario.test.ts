@@ -48,8 +48,8 @@ export default definePlugin({
       plan: ({ runId, config, target }: PlanInput<PingBurstConfig>) => ({ scenario: "ping-burst", runId, targetUrl: target.baseUrl, decisions: config.decisions, concurrency: config.concurrency }),
       judge(evidence) {
         const d = evidence.k6.digest;
-        const checks = d.checksPassed + d.checksFailed;
-        return [judge(answered, checks ? (d.checksPassed / checks) * 100 : undefined, n(d.checksPassed) + " of " + n(checks) + " answers carried their id")];
+        const passed = d.requests - d.checksFailed;
+        return [judge(answered, d.requests ? (passed / d.requests) * 100 : undefined, n(passed) + " of " + n(d.requests) + " answers carried their id")];
       },
     });
   },
@@ -58,9 +58,8 @@ export default definePlugin({
 
 /** scripts/ping-burst.ts of the doc: the plan by type, the shared k6 helpers, one named k6 scenario. */
 const SCRIPT = `
-import exec from "k6/execution";
 import type { PingBurstPlan } from "../plugins/ping-burst/index.ts";
-import { sendDecision } from "${repo("scripts/lib/decision.ts")}";
+import { DECISION_SYSTEM_TAGS, decisionTarget, sendDecision } from "${repo("scripts/lib/decision.ts")}";
 import { loadPlan } from "${repo("scripts/lib/plan.ts")}";
 import { requireShadowTarget } from "${repo("scripts/lib/shadow-guard.ts")}";
 
@@ -69,15 +68,17 @@ const obs = JSON.stringify(Array.from({ length: 16 }, () => 0));
 
 export const options = {
   scenarios: { "ping-burst": { executor: "shared-iterations", iterations: plan.decisions, vus: plan.concurrency, maxDuration: "30s" } },
-  systemTags: ["scenario", "status", "expected_response", "check"],
+  systemTags: DECISION_SYSTEM_TAGS,
+  thresholds: { "gauntlet_answer_check_failed{scenario:ping-burst}": ["count==0"] },
 };
+const target = decisionTarget(plan.targetUrl, "AAPL", 2000);
 
 export function setup(): void {
   requireShadowTarget(plan.targetUrl);
 }
 
 export default function (): void {
-  sendDecision(plan.targetUrl, "p" + exec.scenario.iterationInTest, '"AAPL"', 2, obs, 2000);
+  sendDecision(target, 2, obs);
 }
 `;
 
