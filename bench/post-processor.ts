@@ -68,7 +68,7 @@ function k6Summary(path: string): Record<string, number> | undefined {
   return metrics["http_req_duration{scenario:decision-flood}"];
 }
 
-/** One k6 run of the flood script writing both outputs: <dir>/gauntlet/ and <dir>/csv/, each with the summary. */
+/** One k6 run of the flood script writing both outputs, <dir>/gauntlet/ and <dir>/csv/; its one summary goes in the first. */
 async function makeRun(decisions: number): Promise<{ dir: string; runs: string[] }> {
   const k6 = await requireTool("k6");
   const dir = mkdtempSync(join(tmpdir(), "gauntlet-post-processor-"));
@@ -93,8 +93,6 @@ async function makeRun(decisions: number): Promise<{ dir: string; runs: string[]
   } finally {
     echo.close();
   }
-  // One k6 run, one summary: both folders read it.
-  if (runs.length > 1) rmSync(join(runs[1]!, "k6-summary.json"), { force: true });
   return { dir, runs };
 }
 

@@ -176,18 +176,9 @@ function plainDecimal(text: string, start: number, end: number): number {
   return scale === 1 ? digits : digits / scale;
 }
 
-/** Split one CSV line into `out`, honouring double quotes (k6 quotes fields with commas). */
+/** Split one CSV line with quotes into `out`, honouring them (k6 quotes fields with commas). */
 function splitCsv(line: string, out: string[]): void {
   out.length = 0;
-  if (line.indexOf('"') === -1) {
-    let start = 0;
-    for (let i = line.indexOf(","); i !== -1; i = line.indexOf(",", start)) {
-      out.push(line.slice(start, i));
-      start = i + 1;
-    }
-    out.push(line.slice(start));
-    return;
-  }
   let field = "";
   let quoted = false;
   for (let i = 0; i < line.length; i++) {

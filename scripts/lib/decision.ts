@@ -39,8 +39,8 @@ export function decisionTarget(targetUrl: string, symbol: string, timeoutMs: num
 // Per VU, fixed on its first decision: the instance tag is readable only once the VU runs.
 let idPrefix: string | undefined;
 
-/** This VU's next decision id (the one sendDecision will use). */
-export function decisionId(): string {
+/** This VU's decision id for its current iteration. */
+function decisionId(): string {
   if (idPrefix === undefined) {
     const instance = exec.vu.tags["instance_id"];
     idPrefix = instance ? `${instance}-${__VU}.` : `${__VU}.`;
