@@ -62,4 +62,4 @@ export { startToxiproxy } from "./services/toxiproxy-server.ts";
 export { CommandTargetSchema, UrlTargetSchema, type CommandTarget, type UrlTarget } from "./config/gauntlet-config.ts";
 export { describeFetchError, GauntletError } from "./errors.ts";
 export { log } from "./log.ts";
-export { REPO_ROOT, repoPath } from "./paths.ts";
+export { nodeEntryArgs, REPO_ROOT, repoPath } from "./paths.ts";

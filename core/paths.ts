@@ -6,6 +6,14 @@ import { fileURLToPath } from "node:url";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
+/**
+ * The node arguments that run one of this checkout's TypeScript entry points (a governor, the
+ * venue): bundled and cached by bin/run-bundled.mjs, which starts in a fraction of tsx's time.
+ */
+export function nodeEntryArgs(entry: string): string[] {
+  return [join(REPO_ROOT, "bin", "run-bundled.mjs"), resolve(REPO_ROOT, entry)];
+}
+
 export function cacheDir(): string {
   if (process.env.GAUNTLET_CACHE_DIR) return resolve(process.env.GAUNTLET_CACHE_DIR);
   const base = process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache");

@@ -12,7 +12,7 @@ import { mkdirSync } from "node:fs";
 import {
   freePort,
   log,
-  REPO_ROOT,
+  nodeEntryArgs,
   repoPath,
   startPostgres,
   startProcess,
@@ -60,13 +60,11 @@ export interface SandboxHandle {
   stop(): Promise<void>;
 }
 
-const TSX_LOADER = join(REPO_ROOT, "node_modules", "tsx", "dist", "loader.mjs");
-
 function startNode(name: string, entry: string, dir: string, config: SandboxConfig, nodeFlags: string[] = []): ManagedProcess {
   return startProcess({
     name,
     command: process.execPath,
-    args: [...nodeFlags, "--import", TSX_LOADER, repoPath(entry)],
+    args: [...nodeFlags, ...nodeEntryArgs(repoPath(entry))],
     logFile: join(dir, `${name}.log`),
     env: { ...process.env, GAUNTLET_SANDBOX_CONFIG: JSON.stringify(config) },
   });
