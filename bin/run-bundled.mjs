@@ -4,6 +4,7 @@
 // starts. One bundled file loads in a fraction of that.
 //
 //   node bin/run-bundled.mjs <entry.ts> [args...]
+//   new Worker("bin/run-bundled.mjs", { argv: [entry.ts], workerData })
 //
 // The bundle lives in dist/node/ with the size and mtime of every file it was built from; it is
 // rebuilt when any of them has changed, so an edit is never run stale. npm packages stay
@@ -69,6 +70,7 @@ async function rebuild() {
   const startedMs = Date.now();
   const result = await build({
     entryPoints: [entry],
+    absWorkingDir: REPO_ROOT, // the metafile's input paths are relative to it
     bundle: true,
     platform: "node",
     format: "esm",

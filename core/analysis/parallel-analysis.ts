@@ -7,8 +7,8 @@ import { openSync, readSync, closeSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { build } from "esbuild";
 import { GauntletError } from "../errors.ts";
+import { nodeEntryArgs } from "../paths.ts";
 import { analyzeK6File, DigestSink, formatOf, type AnalyzedFile } from "./k6-output-stream.ts";
 import { LineSplitter } from "./line-source.ts";
 import { RunDigest } from "./run-digest.ts";
@@ -88,29 +88,17 @@ function findOrigin(path: string, scenario: string): { originMs: number; header:
 }
 
 /**
- * The thread's code: range-analysis.ts and what it imports as one CommonJS script, bundled once a
- * process by esbuild in memory (~0.1 s). A thread loading the TypeScript sources through tsx took
- * ~0.4 s each to start, longer than its share of a 600,000-decision file; from sources, it is
- * never stale.
+ * The thread's code: range-analysis.ts as one bundle, cached and rebuilt when a source changes
+ * (bin/run-bundled.mjs). A thread that loaded the TypeScript through tsx took ~0.4 s to start,
+ * and bundling it in memory for every analysis ~0.2 s: more than a thread's share of a
+ * 600,000-decision file is worth.
  */
-let workerScript: Promise<string> | undefined;
-function rangeWorkerScript(): Promise<string> {
-  workerScript ??= build({
-    entryPoints: [fileURLToPath(new URL("./range-analysis.ts", import.meta.url))],
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    write: false,
-    logLevel: "silent",
-  }).then((result) => result.outputFiles[0]!.text);
-  return workerScript;
-}
+const [RUN_BUNDLED, RANGE_ANALYSIS] = nodeEntryArgs(fileURLToPath(new URL("./range-analysis.ts", import.meta.url)));
 
 async function runRange(task: RangeTask): Promise<RangeResult> {
-  const script = await rangeWorkerScript();
   return new Promise((resolve, reject) => {
-    const worker = new Worker(script, { eval: true, workerData: task });
+    // No execArgv: a CLI run through tsx would load tsx's hooks into every thread as well.
+    const worker = new Worker(RUN_BUNDLED!, { argv: [RANGE_ANALYSIS], workerData: task, execArgv: [] });
     worker.once("message", (message: { ok: true; result: RangeResult } | { ok: false; message: string }) => {
       void worker.terminate();
       if (message.ok) resolve(message.result);
