@@ -25,6 +25,12 @@ export interface FaultRecord {
   appliedAt: number;
   /** When it was removed, epoch ms; absent while it is applied. */
   removedAt?: number;
+  /**
+   * When its removal was asked for, epoch ms. From here to removedAt the fault may or may not be
+   * in effect (a venue fault's removal took 155–282 ms on a busy machine): a gate that judges what
+   * a governor did *during* a fault ends its window here.
+   */
+  removalBeganAt?: number;
   removal?: FaultRemoval;
 }
 
@@ -46,10 +52,11 @@ export class FaultLog {
     this.notify(record, "apply");
   }
 
-  removed(id: string, at: number, removal: FaultRemoval): void {
+  removed(id: string, at: number, removal: FaultRemoval, beganAt = at): void {
     const record = this.records.find((candidate) => candidate.id === id && candidate.removedAt === undefined);
     if (!record) return;
     record.removedAt = at;
+    record.removalBeganAt = beganAt;
     record.removal = removal;
     this.metrics?.activeFaults.dec({ proxy: record.proxy, fault: record.fault });
     this.notify(record, "remove");

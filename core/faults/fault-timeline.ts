@@ -194,6 +194,7 @@ export class FaultTimeline {
     if (!touched) return;
     const { api, events } = this.options;
     const began = performance.now();
+    const beganAt = Date.now();
     if (touched.venueFault) {
       await this.options.venue!.remove(touched.venueFault);
       touched.venueFault = undefined;
@@ -209,7 +210,7 @@ export class FaultTimeline {
     const atS = this.nowS();
     const tookMs = Math.round(performance.now() - began);
     for (const fields of this.describe(fault, "remove")) events.emit("fault.remove", { ...fields, plannedS: fault.endS, atS, tookMs, reason });
-    this.log.removed(this.recordId(fault), at, reason);
+    this.log.removed(this.recordId(fault), at, reason, beganAt);
   }
 
   /** Remove whatever is still applied, in rounds; returns what could not be removed. */

@@ -41,6 +41,8 @@ export const FaultRecordSchema = z.object({
   /** Epoch ms. */
   appliedAt: z.number(),
   removedAt: z.number().optional(),
+  /** Epoch ms: when the removal was asked for (the fault may be gone from then on). */
+  removalBeganAt: z.number().optional(),
   removal: z.enum(["scheduled", "end", "abort", "error"]).optional(),
 });
 

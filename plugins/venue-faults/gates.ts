@@ -13,7 +13,10 @@ export async function badDataGate(evidence: Evidence, target: TargetHandle, conf
   const spec = gateSpec("no_trading_on_bad_data", "No decision added risk on a crossed book or a frozen feed", "safety", "CRITICAL", "orders", "==", 0);
   const windows = evidence.faults.records
     .filter((record: FaultRecord) => record.proxy === "venue" && BAD_DATA_FAULTS.includes(record.fault))
-    .map((record) => ({ fault: record.fault, start: record.appliedAt + config.freshDataMs + config.graceMs, end: record.removedAt ?? evidence.driveEndMs }))
+    // From when the fault had surely taken effect (and the data had aged) to when its removal was
+    // asked for: in the removal's own 150–300 ms the venue may already send good prices again, and
+    // orders there were counted against correct governors (3 in one CI run).
+    .map((record) => ({ fault: record.fault, start: record.appliedAt + config.freshDataMs + config.graceMs, end: record.removalBeganAt ?? record.removedAt ?? evidence.driveEndMs }))
     .filter((window) => window.end > window.start);
   if (windows.length === 0) return noData(spec, "no crossed-book or stale-ticks fault was applied during the run");
   if (!target.venueJournal) return noData(spec, "the venue's journal is missing");

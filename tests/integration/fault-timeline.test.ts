@@ -119,6 +119,8 @@ test("a latency step then a cut land on schedule, are logged, counted, and leave
   assert.equal(faults.records.map((r) => [r.id, r.proxy, r.fault, r.removal]), [["it/step0.1", "redis", "latency", "scheduled"], ["it/step1.1", "redis", "cut", "scheduled"]]);
   for (const record of faults.records) {
     assert.ok(Math.abs(record.appliedAt - record.plannedStartMs) < 250 && Math.abs(record.removedAt! - record.plannedEndMs) < 250, JSON.stringify(record));
+    // When the removal was asked for, before it was done: a gate judging the fault's window ends there.
+    assert.ok(record.removalBeganAt! > record.appliedAt && record.removalBeganAt! <= record.removedAt!, JSON.stringify(record));
   }
 
   const logged = readEvents(events.path).filter((e) => e.kind.startsWith("fault."));
