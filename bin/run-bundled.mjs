@@ -10,7 +10,7 @@
 // rebuilt when any of them has changed, so an edit is never run stale. npm packages stay
 // external (loaded from node_modules as usual). Each module keeps its own import.meta.url,
 // dirname and filename (paths are found relative to the source, not to the bundle). Where
-// dist/node/ cannot be written, the entry runs through tsx as before.
+// dist/node/ cannot be written, or with GAUNTLET_NO_BUNDLE=1, the entry runs through tsx.
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -104,8 +104,9 @@ async function rebuild() {
   renameSync(inputsFile + suffix, inputsFile);
 }
 
-let runnable = bundle;
-if (!isFresh()) {
+// GAUNTLET_NO_BUNDLE=1 runs the sources through tsx, as before the bundles (to compare, or to debug).
+let runnable = process.env.GAUNTLET_NO_BUNDLE ? undefined : bundle;
+if (runnable && !isFresh()) {
   try {
     await rebuild();
   } catch (error) {
