@@ -33,12 +33,14 @@ export class PollingSampler {
     if (this.busy) return;
     this.busy = true;
     try {
+      const askedAt = Date.now();
       const value = await this.read();
       const at = Date.now();
       if (value === undefined || Number.isNaN(value)) this.series.misses++;
       else {
         this.series.t.push(at);
         this.series.v.push(value);
+        (this.series.askedAt ??= []).push(askedAt);
         this.onSample?.(value, at);
       }
     } catch {

@@ -6,6 +6,11 @@ export interface Series {
   v: number[];
   /** Samples that could not be taken (target did not answer): a gate may refuse to judge on them. */
   misses: number;
+  /**
+   * When each sample's read was sent (a polled series), where `t` is when its answer came: the
+   * value held at some instant in [askedAt, t]. Under load a read took 220 ms.
+   */
+  askedAt?: number[];
 }
 
 export function emptySeries(name: string, unit: string): Series {

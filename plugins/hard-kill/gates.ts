@@ -11,15 +11,21 @@ export interface EmergencyStop {
   releasedAt: number;
 }
 
-/** Runs of consecutive 1-samples: [first sample at 1, last sample at 1]. */
+/**
+ * Runs of consecutive 1-samples, as the times the flag was surely up: from the answer of the first
+ * (it was up by then) to the asking of the last (it was still up then). Ending at the last answer
+ * counted against a correct governor the orders it sent once the flag was down and a slow read
+ * was still on its way back (3 orders, inside a 220 ms read, in one CI run).
+ */
 export function flagIntervals(series: Series | undefined): Array<{ start: number; end: number }> {
   const intervals: Array<{ start: number; end: number }> = [];
   if (!series) return intervals;
   let open: { start: number; end: number } | undefined;
   series.v.forEach((value, i) => {
     const t = series.t[i]!;
+    const askedAt = series.askedAt?.[i] ?? t;
     if (value > 0) {
-      if (open) open.end = t;
+      if (open) open.end = Math.max(open.start, askedAt);
       else intervals.push((open = { start: t, end: t }));
     } else open = undefined;
   });
