@@ -8,9 +8,10 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /**
  * The node arguments that run one of this checkout's TypeScript entry points (a governor, the
- * venue): bundled and cached by bin/run-bundled.mjs, which starts in a fraction of tsx's time.
+ * venue), given absolute or relative to the checkout: bundled and cached by bin/run-bundled.mjs,
+ * which starts in a fraction of tsx's time.
  */
-export function nodeEntryArgs(entry: string): string[] {
+export function nodeEntryArgs(entry: string): [launcher: string, entry: string] {
   return [join(REPO_ROOT, "bin", "run-bundled.mjs"), resolve(REPO_ROOT, entry)];
 }
 

@@ -98,7 +98,7 @@ const [RUN_BUNDLED, RANGE_ANALYSIS] = nodeEntryArgs(fileURLToPath(new URL("./ran
 async function runRange(task: RangeTask): Promise<RangeResult> {
   return new Promise((resolve, reject) => {
     // No execArgv: a CLI run through tsx would load tsx's hooks into every thread as well.
-    const worker = new Worker(RUN_BUNDLED!, { argv: [RANGE_ANALYSIS], workerData: task, execArgv: [] });
+    const worker = new Worker(RUN_BUNDLED, { argv: [RANGE_ANALYSIS], workerData: task, execArgv: [] });
     worker.once("message", (message: { ok: true; result: RangeResult } | { ok: false; message: string }) => {
       void worker.terminate();
       if (message.ok) resolve(message.result);

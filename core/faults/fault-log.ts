@@ -52,7 +52,7 @@ export class FaultLog {
     this.notify(record, "apply");
   }
 
-  removed(id: string, at: number, removal: FaultRemoval, beganAt = at): void {
+  removed(id: string, at: number, removal: FaultRemoval, beganAt: number): void {
     const record = this.records.find((candidate) => candidate.id === id && candidate.removedAt === undefined);
     if (!record) return;
     record.removedAt = at;

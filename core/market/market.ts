@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { GauntletError } from "../errors.ts";
 import { ToxiproxyApi, type ProxySpec } from "../faults/toxiproxy-api.ts";
 import { log } from "../log.ts";
-import { nodeEntryArgs, REPO_ROOT } from "../paths.ts";
+import { nodeEntryArgs } from "../paths.ts";
 import { startProcess, waitUntilReady, type ManagedProcess } from "../process/child-process.ts";
 import { freePort, requirePortFree } from "../process/ports.ts";
 import { startToxiproxy } from "../services/toxiproxy-server.ts";
@@ -78,7 +78,7 @@ export async function startMarket(options: { dir: string; toxiproxyBinary: strin
     const venue = startProcess({
       name: "venue",
       command: process.execPath,
-      args: nodeEntryArgs(join(REPO_ROOT, "venue", "main.ts")),
+      args: nodeEntryArgs("venue/main.ts"),
       logFile: join(dir, "venue.log"),
       env: { ...process.env, GAUNTLET_VENUE_CONFIG: JSON.stringify(config) },
     });

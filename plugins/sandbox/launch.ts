@@ -13,7 +13,6 @@ import {
   freePort,
   log,
   nodeEntryArgs,
-  repoPath,
   startPostgres,
   startProcess,
   startRedis,
@@ -64,7 +63,7 @@ function startNode(name: string, entry: string, dir: string, config: SandboxConf
   return startProcess({
     name,
     command: process.execPath,
-    args: [...nodeFlags, ...nodeEntryArgs(repoPath(entry))],
+    args: [...nodeFlags, ...nodeEntryArgs(entry)],
     logFile: join(dir, `${name}.log`),
     env: { ...process.env, GAUNTLET_SANDBOX_CONFIG: JSON.stringify(config) },
   });
