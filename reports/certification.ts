@@ -22,6 +22,12 @@ export const GO_NO_GO_RULE = [
   "MEDIUM gates are advisory: a failure is listed, never blocks. A gate, or a whole scenario, that does not apply to the target does not break the streak and is listed as not covered: never counted as a pass.",
 ];
 
+/** How the runs of a pass were laid out: one after the other, or side by side in lanes. */
+export function describeLanes(c: Certification): string {
+  const lanes = c.lanes ?? 1;
+  return lanes === 1 ? "one run after the other" : `up to ${lanes} light scenarios of a pass side by side, each on its own services and target instance (a scenario whose load takes a core ran alone)`;
+}
+
 const value = (x: number | null, unit: string) => (x === null ? "—" : `${n(x)}${unit ? ` ${unit}` : ""}`);
 
 export function certificationMarkdown(c: Certification): string {
@@ -29,6 +35,8 @@ export function certificationMarkdown(c: Certification): string {
     `# Gauntlet certification — ${c.verdict}`,
     "",
     `**${c.streak} of ${c.requestedRuns}** consecutive passes of ${c.suite.join(", ")} (profile ${c.profile}) · **${n(c.breaches)}** hard-limit breaches · target ${c.target.name}`,
+    "",
+    `Runs: ${describeLanes(c)}.`,
     "",
     `Gauntlet ${describeBuild(c.gauntlet)} · ${c.startedAt} → ${c.endedAt} · self-test of this build: ${c.selftest ? `${c.selftest.asExpected} of ${c.selftest.rows} rows as expected` : "not run"}`,
     "",
@@ -121,6 +129,7 @@ function provenance(c: Certification, tools: Record<string, string>): string {
     ["target", `${c.target.name}${Object.keys(c.target.options).length ? ` ${JSON.stringify(c.target.options)}` : ""}`],
     ["seeded faults", c.target.seededFaults.join(", ") || "none"],
     ["profile · suite", `${c.profile} · ${c.suite.join(" → ")} (integrity after each)`],
+    ["runs of a pass", describeLanes(c)],
     ["self-test of this build", c.selftest ? `${c.selftest.asExpected} of ${c.selftest.rows} rows as expected (${c.selftest.commit.slice(0, 12)}, ${c.selftest.at})` : "not run"],
     ["started → ended", `${c.startedAt} → ${c.endedAt}`],
   ];

@@ -29,6 +29,7 @@ interface CertifyFlags {
   allowHost?: string[];
   set?: string[];
   keepGoing?: boolean;
+  lanes: number;
   metricsPort?: number;
   seededFault?: string[];
   webhook?: string;
@@ -55,6 +56,12 @@ export function registerCertify(program: Command): void {
     .option("--allow-host <host>", "allow a non-loopback target host (repeatable)", collect)
     .option("--set <plugin.field=value>", "one plugin setting (repeatable)", repeat)
     .option("--keep-going", "do not stop at the first run that is not a pass")
+    .option(
+      "--lanes <n>",
+      "run up to n light scenarios of a pass side by side, each on its own services and governor (the flood still runs alone); for the sandbox or --target-cmd",
+      integer("--lanes", 1, 4),
+      1,
+    )
     .option("--seeded-fault <name>", "certify the sandbox with a seeded bug on (to see a certification fail; repeatable)", collect)
     .option("--metrics-port <port>", "live Prometheus metrics port (0 = off)", integer("--metrics-port", 0, 65535))
     .option("--webhook <url>", "POST a Slack-compatible message when the certification ends (loopback unless --allow-host names its host; overrides webhook.url)")
@@ -74,6 +81,7 @@ export function registerCertify(program: Command): void {
         runs: flags.runs,
         profile: flags.profile,
         keepGoing: Boolean(flags.keepGoing),
+        lanes: flags.lanes,
         seededFaults: flags.seededFault ?? [],
         metricsPort: flags.metricsPort ?? config.metricsPort,
         reporters: REPORTERS,

@@ -51,6 +51,11 @@ export const CertificationSchema = z.object({
   profile: z.string(),
   requestedRuns: z.number().int().positive(),
   suite: z.array(z.string()),
+  /**
+   * How many runs of a pass ran side by side, each on its own services and target instance (1: one
+   * after the other; a scenario whose load takes a core always ran alone). Absent before lanes.
+   */
+  lanes: z.number().int().positive().optional(),
   startedAt: z.string(),
   endedAt: z.string(),
   verdict: z.enum(["CERTIFIED", "CERTIFIED WITH CONDITIONS", "NOT CERTIFIED"]),

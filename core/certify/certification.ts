@@ -1,6 +1,6 @@
 // A certification: the core suite — decision flood, flash crash, broker failure, hard kill, order
 // burst, state faults, each followed by the integrity check — N times in a row against one target,
-// reset between runs (one session of services for all of them). It stops at the first run that is
+// reset between runs (one session of services for all of them; with lanes, one per lane). It stops at the first run that is
 // not a pass unless told to keep going, and decides by the Go/No-Go matrix of REQUIREMENTS.md:
 // a failed CRITICAL gate, a hard-limit breach or a run that could not be judged blocks; a failed
 // HIGH gate proceeds with the named action; MEDIUM is advisory. Scenarios that do not apply to the
@@ -9,9 +9,11 @@ import type { GateResult } from "../gates/gate.ts";
 import { log } from "../log.ts";
 import type { Reporter } from "../orchestrator/run-results.ts";
 import { runScenario, type RunOutcome } from "../orchestrator/run-scenario.ts";
-import { openRunSession } from "../orchestrator/run-session.ts";
+import { openRunSession, type RunSession } from "../orchestrator/run-session.ts";
+import { GauntletError } from "../errors.ts";
 import type { Registry } from "../plugins/registry.ts";
 import { build } from "../provenance.ts";
+import { withRunScope } from "../run-scope.ts";
 import type { Certification, CertificationRun, GateDistribution } from "./certification-schema.ts";
 
 /**
@@ -46,6 +48,11 @@ export interface CertifyOptions {
   metricsPort: number;
   reporters?: readonly Reporter[];
   scenarios?: readonly string[];
+  /**
+   * How many runs of a pass may run side by side, each on its own services and its own instance of
+   * the target (1: one after the other). A scenario whose load takes a core still runs alone.
+   */
+  lanes?: number;
   /** One line per finished run (progress on long work). */
   onRun?(run: CertificationRun, index: number, total: number): void;
 }
@@ -115,46 +122,92 @@ export function distributions(gatesByRun: ReadonlyArray<{ scenario: string; gate
   });
 }
 
+/**
+ * One pass of the suite as batches run one after the other; the scenarios of a batch run side by
+ * side. A scenario whose load takes a core (`runsAlone`) is a batch of its own, and the lighter ones
+ * before it go first, in their order: the order burst still gives the first lane's services their
+ * first use before the flood, and the lighter scenarios after it share batches of up to `lanes`.
+ */
+export function planPass(scenarios: readonly string[], lanes: number, runsAlone: (scenario: string) => boolean): string[][] {
+  const batches: string[][] = [];
+  let pending: string[] = [];
+  const flush = () => {
+    if (pending.length) batches.push(pending);
+    pending = [];
+  };
+  for (const scenario of scenarios) {
+    if (lanes === 1 || runsAlone(scenario)) {
+      flush();
+      batches.push([scenario]);
+      continue;
+    }
+    pending.push(scenario);
+    if (pending.length === lanes) flush();
+  }
+  flush();
+  return batches;
+}
+
 export async function certify(options: CertifyOptions): Promise<{ certification: Certification; runs: RunOutcome[] }> {
   const scenarios = options.scenarios ?? CORE_SUITE;
+  const lanes = options.lanes ?? 1;
+  if (lanes > 1 && (options.registry.target(options.target).marketPorts || options.targetOptions?.["port"] !== undefined)) {
+    throw new GauntletError("GAUNTLET_USAGE", `--lanes ${lanes} needs a target Gauntlet starts for every run on free ports (the sandbox, or --target-cmd without a fixed port); a governor at a URL or on a fixed port is one instance`);
+  }
+  const batches = planPass(scenarios, lanes, (scenario) => options.registry.scenario(scenario).scenario.runsAlone === true);
   const startedAt = new Date().toISOString();
   const session = await openRunSession({ registry: options.registry, target: options.target, targetOptions: options.targetOptions, label: "certify" });
+  // Lane k > 0 has services of its own, opened once and reset between runs like the first.
+  const sessions: RunSession[] = [session];
   const outcomes: RunOutcome[] = [];
   const runs: CertificationRun[] = [];
   let streak = 0;
   let stoppedAt: CertificationRun | undefined;
   const total = options.runs * scenarios.length;
+  const runOne = async (scenario: string, iteration: number, lane: number): Promise<CertificationRun> => {
+    const { scenario: definition } = options.registry.scenario(scenario);
+    const outcome = await runScenario({
+      registry: options.registry,
+      scenario,
+      profile: definition.profiles.includes(options.profile) ? options.profile : definition.defaultProfile,
+      target: options.target,
+      targetOptions: options.targetOptions,
+      allowHosts: options.allowHosts,
+      seededFaults: options.seededFaults,
+      metricsPort: options.metricsPort === 0 ? 0 : options.metricsPort + lane,
+      reporters: options.reporters,
+      session: sessions[lane]!,
+    });
+    const run = runOf(outcome, iteration);
+    outcomes.push(outcome);
+    runs.push(run);
+    options.onRun?.(run, runs.length, total);
+    return run;
+  };
   try {
+    for (let lane = 1; lane < Math.min(lanes, Math.max(...batches.map((batch) => batch.length))); lane++) {
+      sessions.push(await openRunSession({ registry: options.registry, target: options.target, targetOptions: options.targetOptions, label: `certify-lane${lane + 1}` }));
+    }
     suite: for (let iteration = 1; iteration <= options.runs; iteration++) {
       let iterationPasses = true;
-      for (const scenario of scenarios) {
-        const { scenario: definition } = options.registry.scenario(scenario);
-        const outcome = await runScenario({
-          registry: options.registry,
-          scenario,
-          profile: definition.profiles.includes(options.profile) ? options.profile : definition.defaultProfile,
-          target: options.target,
-          targetOptions: options.targetOptions,
-          allowHosts: options.allowHosts,
-          seededFaults: options.seededFaults,
-          metricsPort: options.metricsPort,
-          reporters: options.reporters,
-          session,
-        });
-        const run = runOf(outcome, iteration);
-        outcomes.push(outcome);
-        runs.push(run);
-        options.onRun?.(run, runs.length, total);
-        if (!passes(run)) {
+      for (const batch of batches) {
+        // Every run of a batch ends before an error is raised: none is left running.
+        const settled = await Promise.allSettled(
+          batch.map((scenario, lane) => (batch.length > 1 ? withRunScope(() => runOne(scenario, iteration, lane), { logPrefix: `[lane ${lane + 1}] ` }) : runOne(scenario, iteration, lane))),
+        );
+        const thrown = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");
+        if (thrown) throw thrown.reason;
+        const failed = settled.flatMap((result) => (result.status === "fulfilled" && !passes(result.value) ? [result.value] : []));
+        if (failed.length) {
           iterationPasses = false;
-          stoppedAt ??= run;
+          stoppedAt ??= failed[0];
           if (!options.keepGoing) break suite;
         }
       }
       if (iterationPasses && !stoppedAt) streak = iteration;
     }
   } finally {
-    await session.close();
+    await Promise.all(sessions.map((open) => open.close()));
   }
 
   const breaches = runs.reduce((sum, run) => sum + run.breaches, 0);
@@ -172,6 +225,7 @@ export async function certify(options: CertifyOptions): Promise<{ certification:
     profile: options.profile,
     requestedRuns: options.runs,
     suite: [...scenarios],
+    lanes,
     startedAt,
     endedAt: new Date().toISOString(),
     verdict,
