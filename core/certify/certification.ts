@@ -164,7 +164,8 @@ export async function certify(options: CertifyOptions): Promise<{ certification:
   let streak = 0;
   let stoppedAt: CertificationRun | undefined;
   const total = options.runs * scenarios.length;
-  const runOne = async (scenario: string, iteration: number, lane: number): Promise<CertificationRun> => {
+  let finished = 0;
+  const runOne = async (scenario: string, iteration: number, lane: number): Promise<{ run: CertificationRun; outcome: RunOutcome }> => {
     const { scenario: definition } = options.registry.scenario(scenario);
     const outcome = await runScenario({
       registry: options.registry,
@@ -179,10 +180,8 @@ export async function certify(options: CertifyOptions): Promise<{ certification:
       session: sessions[lane]!,
     });
     const run = runOf(outcome, iteration);
-    outcomes.push(outcome);
-    runs.push(run);
-    options.onRun?.(run, runs.length, total);
-    return run;
+    options.onRun?.(run, ++finished, total);
+    return { run, outcome };
   };
   try {
     for (let lane = 1; lane < Math.min(lanes, Math.max(...batches.map((batch) => batch.length))); lane++) {
@@ -195,9 +194,13 @@ export async function certify(options: CertifyOptions): Promise<{ certification:
         const settled = await Promise.allSettled(
           batch.map((scenario, lane) => (batch.length > 1 ? withRunScope(() => runOne(scenario, iteration, lane), { logPrefix: `[lane ${lane + 1}] ` }) : runOne(scenario, iteration, lane))),
         );
+        // Recorded in the suite's order, whichever run of the batch ended first.
+        const done = settled.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+        outcomes.push(...done.map(({ outcome }) => outcome));
+        runs.push(...done.map(({ run }) => run));
         const thrown = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");
         if (thrown) throw thrown.reason;
-        const failed = settled.flatMap((result) => (result.status === "fulfilled" && !passes(result.value) ? [result.value] : []));
+        const failed = done.flatMap(({ run }) => (passes(run) ? [] : [run]));
         if (failed.length) {
           iterationPasses = false;
           stoppedAt ??= failed[0];

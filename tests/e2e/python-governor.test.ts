@@ -25,13 +25,15 @@ async function run(scenario: string, extra: string[] = [], extraEnv: NodeJS.Proc
 
 test("the Python example through --target-cmd: certified on the smoke suite, every scenario that applies GO, the rest listed", async () => {
   // One certification (one session of market and services for the whole suite) instead of five
-  // separate runs: the same judgments, a minute of start-up saved.
-  const result = await gauntlet(["certify", "--runs", "1", "--profile", "smoke", "--metrics-port", "0", "--target-cmd", GOVERNOR], env, 8 * 60_000);
+  // separate runs: the same judgments, a minute of start-up saved. In three lanes: a governor
+  // Gauntlet did not write, started once per run on ports of its own, beside its other instances.
+  const result = await gauntlet(["certify", "--runs", "1", "--lanes", "3", "--profile", "smoke", "--metrics-port", "0", "--target-cmd", GOVERNOR], env, 8 * 60_000);
   const certDir = readdirSync(runs).filter((name) => name.endsWith("-certify")).sort().pop()!;
   const certification = JSON.parse(readFileSync(join(runs, certDir, "certification.json"), "utf8")) as Certification;
   assert.is(certification.verdict, "CERTIFIED", `${result.stdout.slice(-3000)}\n${result.stderr.slice(-1500)}`);
   assert.is(result.code, 0);
   assert.is(certification.breaches, 0);
+  assert.is(certification.lanes, 3);
   assert.equal(certification.runs.map((run) => [run.scenario, run.goNoGo]), [
     ["order-burst", "GO"],
     ["decision-flood", "GO"],
