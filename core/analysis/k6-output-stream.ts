@@ -4,7 +4,7 @@
 import { GauntletError } from "../errors.ts";
 import { csvDecoder, emptyPoint, jsonDecoder, quoted, wantedLines, type LineDecoder } from "./k6-output.ts";
 import { FileTail, readLines, type LineFilter, type LineStats } from "./line-source.ts";
-import { DIGEST_METRICS, RunDigest } from "./run-digest.ts";
+import { DIGEST_METRICS, NOTHING_WHEN_ZERO, RunDigest } from "./run-digest.ts";
 
 export type K6Format = "csv" | "json";
 
@@ -28,7 +28,7 @@ export class DigestSink {
     readonly digest: RunDigest,
   ) {
     if (format === "json") this.decode = jsonDecoder(file, DIGEST_METRICS);
-    this.wanted = wantedLines(format, DIGEST_METRICS);
+    this.wanted = wantedLines(format, DIGEST_METRICS, NOTHING_WHEN_ZERO);
   }
 
   /** A byte range after the first line of a CSV file: its header, read once by whoever split the file. */

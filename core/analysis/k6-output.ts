@@ -266,10 +266,13 @@ export function parseRfc3339Ms(text: string): number {
 /**
  * A byte-level pre-filter with the decoders' own rule: a line whose metric nobody asked for is
  * skipped without becoming a string. Lines it cannot classify (no comma in a CSV line, JSON of
- * another shape) are kept, so that the decoder still refuses them with their line number.
+ * another shape) are kept, so that the decoder still refuses them with their line number. A CSV
+ * line of a metric in `nothingWhenZero` whose metric_value is a zero ("0.000000") is skipped too:
+ * its reader has said such a sample changes nothing.
  */
-export function wantedLines(format: "csv" | "json", wanted: ReadonlySet<string>): LineFilter {
+export function wantedLines(format: "csv" | "json", wanted: ReadonlySet<string>, nothingWhenZero: ReadonlySet<string> = new Set()): LineFilter {
   const needles = [...wanted].map((name) => Buffer.from(format === "csv" ? `${name},` : `${JSON_POINT_PREFIX}${name}"`));
+  const zeroSkips = [...wanted].map((name) => format === "csv" && nothingWhenZero.has(name));
   const pointPrefix = Buffer.from(JSON_POINT_PREFIX);
   const metricPrefix = Buffer.from('{"type":"Metric"');
   const startsWith = (buf: Buffer, start: number, end: number, needle: Buffer) => {
@@ -277,9 +280,19 @@ export function wantedLines(format: "csv" | "json", wanted: ReadonlySet<string>)
     for (let i = 0; i < needle.length; i++) if (buf[start + i] !== needle[i]) return false;
     return true;
   };
+  // metric_name,timestamp,metric_value,…: true when the third field is made of '0' and '.' only.
+  const zeroValue = (buf: Buffer, from: number, end: number) => {
+    let i = from;
+    while (i < end && buf[i] !== 44) i++; // the timestamp
+    const value = ++i;
+    while (i < end && (buf[i] === 48 || buf[i] === 46)) i++;
+    return i > value && i < end && buf[i] === 44 && buf[value] === 48;
+  };
   return (buf, start, end) => {
     const first = buf[start];
-    for (let n = 0; n < needles.length; n++) if (needles[n]![0] === first && startsWith(buf, start, end, needles[n]!)) return true;
+    for (let n = 0; n < needles.length; n++) {
+      if (needles[n]![0] === first && startsWith(buf, start, end, needles[n]!)) return !(zeroSkips[n] && zeroValue(buf, start + needles[n]!.length, end));
+    }
     if (format === "json") return !startsWith(buf, start, end, pointPrefix) && !startsWith(buf, start, end, metricPrefix);
     for (let i = start; i < end; i++) if (buf[i] === 44) return false; // a metric nobody wants
     return true; // no columns at all: malformed, let the decoder say so

@@ -10,6 +10,13 @@ import { LatencyHistogram, type LatencyHistogramTransfer } from "./latency-histo
 
 export const DIGEST_METRICS = new Set(["http_req_duration", "http_req_failed", "dropped_iterations", ANSWER_CHECK_FAILED_METRIC, ORDERS_ANSWERED_METRIC]);
 
+/**
+ * Metrics whose samples change nothing in a digest when their value is 0: `add` counts only the
+ * failures of http_req_failed. k6 writes one per request, so on a correct run they are half the
+ * lines a reader would decode; it may skip them unread (see wantedLines).
+ */
+export const NOTHING_WHEN_ZERO = new Set(["http_req_failed"]);
+
 const MAX_WINDOWS = 128;
 
 /** Per-window histograms are coarser (2 significant digits, 1%): they feed charts and window comparisons. */

@@ -10,7 +10,7 @@ import { csvDecoder, emptyPoint, jsonDecoder, parseRfc3339Ms } from "../../core/
 import { analyzeK6File, formatOf, K6OutputFollower, type AnalyzedFile } from "../../core/analysis/k6-output-stream.ts";
 import { LineSplitter } from "../../core/analysis/line-source.ts";
 import { wantedLines } from "../../core/analysis/k6-output.ts";
-import { DIGEST_METRICS } from "../../core/analysis/run-digest.ts";
+import { DIGEST_METRICS, NOTHING_WHEN_ZERO } from "../../core/analysis/run-digest.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const FIX = path.join(root, "tests/fixtures/k6");
@@ -90,7 +90,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 function assertFloodCsv({ digest, stats, points }: AnalyzedFile): void {
   assert.is(stats.lines, 17);
   assert.is(stats.partialLastLine, "");
-  assert.is(points, 13, "every wanted sample is decoded, whatever its scenario");
+  assert.is(points, 11, "every wanted sample is decoded, whatever its scenario, but the two http_req_failed of 0.000000 (they change nothing)");
   assert.is(digest.requests, 3, "setup, untagged and warm-up samples do not count");
   assert.is(digest.failed, 1);
   assert.is(digest.checksFailed, 1, "the untagged answer check does not count");
@@ -250,6 +250,22 @@ test("lines: the byte filter skips unwanted metrics undecoded and keeps what the
   assert.not.ok(keeps(json, '{"type":"Metric","data":{},"metric":"checks"}'));
   assert.ok(keeps(json, '{"type":"Point","metric":"checks","data":{}}'), "another key order is left to the decoder");
   assert.ok(keeps(json, "not json"));
+});
+
+test("lines: a sample that changes nothing when 0 (http_req_failed) is skipped undecoded only when its value is a zero", () => {
+  const csv = wantedLines("csv", DIGEST_METRICS, NOTHING_WHEN_ZERO);
+  const json = wantedLines("json", DIGEST_METRICS, NOTHING_WHEN_ZERO);
+  const keeps = (filter: typeof csv, line: string) => filter(Buffer.from(`x${line}\n`), 1, line.length + 1);
+  assert.not.ok(keeps(csv, "http_req_failed,1700000000000000,0.000000,true,decision-flood,200,,vu=3&iter=42"));
+  assert.not.ok(keeps(csv, "http_req_failed,1700000000,0,true,,200,,"), "unix seconds, a plain 0");
+  assert.not.ok(keeps(csv, "http_req_failed,2026-11-25T13:02:29.123Z,0.0,true,,200,,"), "an RFC 3339 timestamp");
+  assert.ok(keeps(csv, "http_req_failed,1700000000000000,1.000000,false,decision-flood,503,,vu=4&iter=0"), "a failure");
+  assert.ok(keeps(csv, "http_req_failed,1700000000000000,0.5,false,,503,,"), "not a zero");
+  assert.ok(keeps(csv, "http_req_failed,1700000000000000,.0,true,,200,,"), "not a number k6 writes: the decoder says so");
+  assert.ok(keeps(csv, "http_req_failed,1700000000000000,,true,,200,,"), "an empty value: the decoder refuses it");
+  assert.ok(keeps(csv, "http_req_failed,1700000000000000,0.000000"), "a line cut after the value: the decoder refuses it");
+  assert.ok(keeps(csv, "http_req_duration,1700000000000000,0.000000,true,decision-flood,200,,vu=1&iter=1"), "a latency of 0 is a sample");
+  assert.ok(keeps(json, '{"metric":"http_req_failed","type":"Point","data":{"value":0}}'), "JSON lines are left to the decoder");
 });
 
 test("analyzeK6File: a real-shaped CSV into a digest", async () => {
