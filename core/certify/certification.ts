@@ -1,10 +1,11 @@
 // A certification: the core suite — decision flood, flash crash, broker failure, hard kill, order
 // burst, state faults, each followed by the integrity check — N times in a row against one target,
-// reset between runs (one session of services for all of them; with lanes, one per lane). It stops at the first run that is
-// not a pass unless told to keep going, and decides by the Go/No-Go matrix of REQUIREMENTS.md:
-// a failed CRITICAL gate, a hard-limit breach or a run that could not be judged blocks; a failed
-// HIGH gate proceeds with the named action; MEDIUM is advisory. Scenarios that do not apply to the
-// target are listed as not covered.
+// reset between runs (one session of services for all of them, or one per lane when light
+// scenarios run side by side). It stops at the first run that is not a pass unless told to keep
+// going, and decides by the Go/No-Go matrix of REQUIREMENTS.md: a failed CRITICAL gate, a
+// hard-limit breach or a run that could not be judged blocks; a failed HIGH gate proceeds with the
+// named action; MEDIUM is advisory. Scenarios that do not apply to the target are listed as not
+// covered.
 import type { GateResult } from "../gates/gate.ts";
 import { log } from "../log.ts";
 import type { Reporter } from "../orchestrator/run-results.ts";
