@@ -21,6 +21,8 @@ export const CertificationRunSchema = z.object({
   failed: z.array(z.object({ id: z.string(), severity, category })),
   notApplicable: z.array(z.string()),
   error: z.string().optional(),
+  /** The whole machine while the run's load was driven (results.json's extra.host), where measured. */
+  host: z.object({ busyMeanPct: z.number(), stealPct: z.number() }).optional(),
 });
 
 export const GateDistributionSchema = z.object({

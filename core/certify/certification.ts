@@ -73,7 +73,14 @@ function runOf(outcome: RunOutcome, iteration: number): CertificationRun {
     failed: results.gates.filter((gate) => gate.status === "fail").map((gate) => ({ id: gate.id, severity: gate.severity, category: gate.category })),
     notApplicable: results.gates.filter((gate) => gate.status === "not-applicable").map((gate) => gate.id),
     error: results.error?.code,
+    ...hostOf(results.extra["host"]),
   };
+}
+
+/** A run's host load, kept so that a committee reading a failed latency gate sees the machine it ran on. */
+function hostOf(host: unknown): Pick<CertificationRun, "host"> {
+  const { busyMeanPct, stealPct } = (host ?? {}) as { busyMeanPct?: unknown; stealPct?: unknown };
+  return typeof busyMeanPct === "number" && typeof stealPct === "number" ? { host: { busyMeanPct, stealPct } } : {};
 }
 
 /** A run counts toward the streak when nothing blocks: no CRITICAL failure, no breach, judged (or not applicable as a whole). */
@@ -248,9 +255,12 @@ export async function certify(options: CertifyOptions): Promise<{ certification:
   return { certification, runs: outcomes };
 }
 
-function describeStop(run: CertificationRun): string {
+/** Why a certification stopped at this run, in one line (certification.json's stoppedAt.why). */
+export function describeStop(run: CertificationRun): string {
   if (run.verdict === "could-not-judge") return `could not be judged (${run.error ?? "not enough evidence"})`;
   const critical = run.failed.filter((gate) => gate.severity === "CRITICAL").map((gate) => gate.id);
   if (run.breaches > 0) return `${run.breaches} hard-limit breach(es)${critical.length ? `; CRITICAL gates failed: ${critical.join(", ")}` : ""}`;
-  return `CRITICAL gates failed: ${critical.join(", ")}`;
+  // A latency gate measures the machine too: say how busy it was.
+  const machine = run.host && run.failed.some((gate) => gate.category === "latency") ? ` (the machine during its load: ${run.host.busyMeanPct} % busy, ${run.host.stealPct} % taken by the hypervisor)` : "";
+  return `CRITICAL gates failed: ${critical.join(", ")}${machine}`;
 }
