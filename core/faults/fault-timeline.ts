@@ -84,9 +84,13 @@ export class FaultTimeline {
           outcome = "aborted";
           break;
         }
-        // Faults planned for one instant go together (a double fault is simultaneous).
-        await settleAll(group.filter((c) => c.action === "remove").map((c) => this.remove(c.fault, "scheduled")));
+        // Faults planned for one instant go together (a double fault is simultaneous), and what
+        // starts is applied before what ends is removed: back-to-back steps are one outage. Removing
+        // first left the link up between them for as long as the next call took — 311 ms on a
+        // starved machine, long enough for a correct governor to reconnect and resend its in-doubt
+        // orders between a black hole and the cut planned right after it.
         await settleAll(group.filter((c) => c.action === "apply").map((c) => this.apply(c.fault)));
+        await settleAll(group.filter((c) => c.action === "remove").map((c) => this.remove(c.fault, "scheduled")));
       }
     } catch (error) {
       failure = error;
@@ -199,9 +203,11 @@ export class FaultTimeline {
       await this.options.venue!.remove(touched.venueFault);
       touched.venueFault = undefined;
     }
-    // Re-enable first, then remove the marker: the marker outlives the cut (see fault-plan.ts).
+    // Re-enable first, then remove the marker: the marker outlives the cut (see fault-plan.ts). A
+    // cut that starts as this one ends is already applied: the proxy stays down for it.
+    const cutGoesOn = [...this.touched.values()].some((other) => other !== touched && other.fault.proxy === fault.proxy && other.disabled);
     if (touched.disabled) {
-      await api.setEnabled(fault.proxy, true);
+      if (!cutGoesOn) await api.setEnabled(fault.proxy, true);
       touched.disabled = false;
     }
     await Promise.all(touched.toxics.map((name) => api.removeToxic(fault.proxy, name)));

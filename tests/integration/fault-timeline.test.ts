@@ -114,7 +114,8 @@ test("a latency step then a cut land on schedule, are logged, counted, and leave
   await assertClean();
   assert.equal(faults.active(), []);
   assert.equal((await metrics.activeFaults.get()).values.map((v) => [v.labels.fault, v.value]), [["latency", 0], ["cut", 0]]);
-  assert.equal(changes, ["apply latency", "remove latency", "apply cut", "remove cut"]);
+  // Back to back: the cut is applied before the latency comes off, so the link is never up between them.
+  assert.equal(changes, ["apply latency", "apply cut", "remove latency", "remove cut"]);
   // One record per fault, on the wall clock, each applied and removed within a quarter second of its plan.
   assert.equal(faults.records.map((r) => [r.id, r.proxy, r.fault, r.removal]), [["it/step0.1", "redis", "latency", "scheduled"], ["it/step1.1", "redis", "cut", "scheduled"]]);
   for (const record of faults.records) {
@@ -127,17 +128,41 @@ test("a latency step then a cut land on schedule, are logged, counted, and leave
   assert.equal(logged.map((e) => `${e.kind} ${String(e.type)}`), [
     "fault.profile.start undefined",
     "fault.apply latency",
-    "fault.remove latency",
     "fault.apply cut",
+    "fault.remove latency",
     "fault.remove cut",
     "fault.profile.end undefined",
   ]);
+  const [latency, cut] = faults.records;
+  assert.ok(cut!.appliedAt <= latency!.removalBeganAt!, `cut applied at ${cut!.appliedAt}, latency's removal began at ${latency!.removalBeganAt}`);
   const apply = logged[1]!;
   assert.equal([apply.proxy, apply.toxic, apply.stream, apply.attributes, apply.plannedS], ["redis", "gauntlet-it-step0", "downstream", { latency: 200, jitter: 0 }, 0.5]);
   for (const event of logged.filter((e) => e.kind === "fault.apply" || e.kind === "fault.remove")) {
     assert.ok(Math.abs((event.atS as number) - (event.plannedS as number)) < 0.25, `${event.kind} ${String(event.type)} at ${String(event.atS)} s, planned ${String(event.plannedS)} s`);
   }
   assert.is(logged[4]!.enabled, true);
+});
+
+test("two cuts back to back keep the proxy down between them, and it comes back after the second", async () => {
+  await freshProxies();
+  const faults = new FaultLog();
+  const startMs = Date.now() + 300;
+  const timeline = new FaultTimeline(
+    profile([
+      { proxy: "broker", at: 0.2, duration: 0.5, cut: true },
+      { proxy: "broker", at: 0.7, duration: 0.5, cut: true },
+    ]),
+    { api, events: new EventLog(join(dir, "two-cuts.ndjson")), faults, startMs },
+  );
+  const playing = timeline.play();
+  await sleep(Math.max(0, startMs + 900 - Date.now()));
+  const between = (await api.listProxies()).find((p) => p.name === "broker")!;
+  assert.is(between.enabled, false, "the first cut's end must not re-enable the proxy under the second");
+  assert.is(await playing, "completed");
+  const [first, second] = faults.records;
+  assert.ok(second!.appliedAt <= first!.removalBeganAt!, JSON.stringify(faults.records));
+  const after = await assertClean();
+  assert.ok(after.every((p) => p.enabled));
 });
 
 test("abort mid-profile removes everything at once", async () => {
