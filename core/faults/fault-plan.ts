@@ -87,13 +87,16 @@ export function planFaults(profile: FaultProfile): PlannedFault[] {
   });
 }
 
-/** Ordered by time; at one instant removals come first, so back-to-back windows hand over cleanly. */
+/**
+ * Ordered by time; at one instant applications come first, so back-to-back windows are one outage
+ * (the next fault is on before the previous comes off: fault-timeline.ts plays them in this order).
+ */
 export function planChanges(faults: readonly PlannedFault[]): PlannedChange[] {
   const changes = faults.flatMap((fault): PlannedChange[] => [
     { t: fault.startS, action: "apply", fault },
     { t: fault.endS, action: "remove", fault },
   ]);
-  return changes.sort((a, b) => a.t - b.t || (a.action === b.action ? a.fault.step - b.fault.step : a.action === "remove" ? -1 : 1));
+  return changes.sort((a, b) => a.t - b.t || (a.action === b.action ? a.fault.step - b.fault.step : a.action === "apply" ? -1 : 1));
 }
 
 /** Seconds from the profile start to the end of its last fault. */

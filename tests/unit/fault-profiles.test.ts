@@ -163,7 +163,7 @@ test("Toxiproxy's defaults: stream downstream, toxicity 1, optional attributes 0
   assert.equal(bad.error?.issues.map((i) => i.path.join(".")), ["steps.0.toxic.attributes"]);
 });
 
-test("changes are ordered by time, removals first at one instant (back-to-back faults hand over)", () => {
+test("changes are ordered by time, applications first at one instant (back-to-back faults are one outage)", () => {
   const profile = FaultProfileSchema.parse({
     name: "handover",
     description: "d",
@@ -172,7 +172,7 @@ test("changes are ordered by time, removals first at one instant (back-to-back f
       { proxy: "redis", at: 1, duration: 1, cut: true },
     ],
   });
-  assert.equal(planChanges(planFaults(profile)).map((c) => `${c.t} ${c.action} ${c.fault.fault}`), ["0 apply latency", "1 remove latency", "1 apply cut", "2 remove cut"]);
+  assert.equal(planChanges(planFaults(profile)).map((c) => `${c.t} ${c.action} ${c.fault.fault}`), ["0 apply latency", "1 apply cut", "1 remove latency", "2 remove cut"]);
   assert.is(planFaults(profile)[0]!.toxics[0]!.name, "gauntlet-handover-slow", "a step's toxic name becomes the suffix");
 });
 
